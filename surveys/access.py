@@ -1,0 +1,177 @@
+"""Who may see or do what. Every view, API endpoint, export and admin page asks this module and nothing else.
+
+The rules (DOMAIN.md, "Who sees what"):
+- field collector: captures reports for their team; edits their own drafts and returned reports; sees their team's;
+- supervisor: sees and reviews every report of their organisation;
+- donor viewer: approved reports of their grants only, as figures and exports; no exact coordinates of uncleared
+  hazards, no photos;
+- administrator (information management officer): everything.
+A user's role is their group (a superuser is an administrator); a user with no role sees nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from surveys.models import Photo, Report, Role, Site, SiteStatus
+
+GROUP_NAMES = {
+    Role.COLLECTOR: "Field collector",
+    Role.SUPERVISOR: "Supervisor",
+    Role.DONOR: "Donor viewer",
+    Role.ADMINISTRATOR: "Administrator",
+}
+# When a user is in several groups, the widest role wins.
+_PRECEDENCE = [Role.ADMINISTRATOR, Role.SUPERVISOR, Role.COLLECTOR, Role.DONOR]
+
+
+def role(user) -> Role | None:
+    """The user's role, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_fieldapp_role"):
+        if user.is_superuser:
+            user._fieldapp_role = Role.ADMINISTRATOR
+        else:
+            names = set(user.groups.values_list("name", flat=True))
+            user._fieldapp_role = next((r for r in _PRECEDENCE if GROUP_NAMES[r] in names), None)
+    return user._fieldapp_role
+
+
+# Reports ---------------------------------------------------------------------------------------------------------------
+
+
+def visible_reports(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The reports (of any type, or of the queryset's type) this user may see."""
+    qs = Report.objects.all() if queryset is None else queryset
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return qs
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return qs.filter(organisation_id=user.organisation_id)
+    if r == Role.COLLECTOR and user.team_id:
+        return qs.filter(team_id=user.team_id)
+    if r == Role.DONOR:
+        return qs.filter(status=Report.Status.APPROVED, project__in=user.projects.all())
+    return qs.none()
+
+
+def can_view_report(user, report: Report) -> bool:
+    return visible_reports(user, Report.objects.filter(pk=report.pk)).exists()
+
+
+def can_create_report(user) -> bool:
+    """Field collectors (and administrators who belong to a team) capture reports for their team."""
+    return role(user) in (Role.COLLECTOR, Role.ADMINISTRATOR) and bool(user.team_id)
+
+
+def can_edit_report(user, report: Report) -> bool:
+    """Content changes: the collector's own draft or returned report (an administrator may fix any of those)."""
+    if not report.is_editable:
+        return False
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return True
+    return r == Role.COLLECTOR and report.captured_by_id == user.pk and report.team_id == user.team_id
+
+
+def can_review_report(user, report: Report) -> bool:
+    """Approve, return or reopen: supervisors of the report's organisation, and administrators."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return True
+    return r == Role.SUPERVISOR and bool(user.organisation_id) and report.organisation_id == user.organisation_id
+
+
+def can_review(user) -> bool:
+    """Whether the user reviews reports at all (for menus and admin actions)."""
+    return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def get_report_for_user(user, pk: int, action: str = "view") -> Report:
+    """The report (as its specific type) if the user may see it; 404 if not, 403 if they may see but not `action` it.
+
+    action: "view", "edit" or "review".
+    """
+    report = visible_reports(user).filter(pk=pk).select_related("organisation", "team", "captured_by").first()
+    if report is None:
+        raise Http404("No such report.")
+    checks = {"view": lambda u, r: True, "edit": can_edit_report, "review": can_review_report}
+    if not checks[action](user, report):
+        raise PermissionDenied
+    return report.specific
+
+
+# Photos ----------------------------------------------------------------------------------------------------------------
+
+
+def can_view_photos(user) -> bool:
+    """Donor viewers never see photos: risk-education photos are of children, hazard photos locate hazards."""
+    return role(user) in (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def visible_photos(user) -> QuerySet:
+    if not can_view_photos(user):
+        return Photo.objects.none()
+    return Photo.objects.filter(report__in=visible_reports(user).values("pk"))
+
+
+def get_photo_for_user(user, pk) -> Photo:
+    photo = visible_photos(user).filter(pk=pk).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def can_add_photo(user, report: Report) -> bool:
+    return can_edit_report(user, report)
+
+
+# Sites -----------------------------------------------------------------------------------------------------------------
+
+
+def visible_sites(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Site.objects.all() if queryset is None else queryset
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return qs
+    if r in (Role.SUPERVISOR, Role.COLLECTOR) and user.organisation_id:
+        return qs.filter(organisation_id=user.organisation_id)
+    if r == Role.DONOR:
+        approved = Report.objects.filter(status=Report.Status.APPROVED, project__in=user.projects.all())
+        return qs.filter(
+            Q(clearances__in=approved.filter(kind=Report.Kind.CLEARANCE).values("pk"))
+            | Q(surveys__in=approved.filter(kind=Report.Kind.SURVEY).values("pk"))
+        ).distinct()
+    return qs.none()
+
+
+def sees_exact_location(user, site_status: str | None) -> bool:
+    """Donor viewers see the location of a hazard only to about 1 km until the site is closed (cleared)."""
+    if role(user) != Role.DONOR:
+        return True
+    return site_status == SiteStatus.CLOSED
+
+
+def coarse(value: float | None) -> float | None:
+    """A coordinate rounded to 0.01° (about 1 km)."""
+    return None if value is None else round(value, 2)
+
+
+# Figures and exports ---------------------------------------------------------------------------------------------------
+
+
+def can_see_figures(user) -> bool:
+    return role(user) in (Role.DONOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def reports_for_figures(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Approved reports within the user's sight: the only ones that count in donor figures and exports."""
+    if not can_see_figures(user):
+        qs = Report.objects.all() if queryset is None else queryset
+        return qs.none()
+    return visible_reports(user, queryset).filter(status=Report.Status.APPROVED)
+
+
+def can_manage_lookups(user) -> bool:
+    return role(user) == Role.ADMINISTRATOR

@@ -1,0 +1,85 @@
+"""Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them."""
+
+from django.conf import settings
+from django.db.models import Sum
+
+from surveys import geo
+from surveys.models import ClearanceReport, Report, SurveyReport
+
+
+def _reported_area_m2(report: Report) -> int | None:
+    if isinstance(report, SurveyReport):
+        return report.estimated_area_m2
+    if isinstance(report, ClearanceReport):
+        return report.released_area_m2
+    return None
+
+
+def area_overrun(report: Report) -> bool:
+    """Cleared + reduced + cancelled for the site, with this report, exceeds the site's estimated area."""
+    if not isinstance(report, ClearanceReport) or not report.site_id or not report.site.estimated_area_m2:
+        return False
+    others = (
+        ClearanceReport.objects.filter(site_id=report.site_id, status=Report.Status.APPROVED)
+        .exclude(pk=report.pk)
+        .aggregate(c=Sum("cancelled_area_m2"), r=Sum("reduced_area_m2"), x=Sum("cleared_area_m2"))
+    )
+    released = sum(v or 0 for v in others.values()) + report.released_area_m2
+    return released > report.site.estimated_area_m2
+
+
+def polygon_mismatch(report: Report) -> bool:
+    """The drawn outline's geodesic area differs from the reported area by more than the tolerance (20 %)."""
+    reported = _reported_area_m2(report)
+    if not report.polygon or not reported:
+        return False
+    try:
+        drawn = geo.polygon_area_m2(report.polygon)
+    except Exception:  # an invalid outline is a validation error elsewhere, not a flag
+        return False
+    return abs(drawn - reported) / reported > settings.POLYGON_AREA_TOLERANCE
+
+
+def gps_poor(report: Report) -> bool:
+    return report.gps_accuracy_m is not None and report.gps_accuracy_m > settings.GPS_ACCURACY_WARN_M
+
+
+def no_photo(report: Report) -> bool:
+    return report.pk is None or not report.photos.exists()
+
+
+def likely_duplicate(report: Report) -> bool:
+    """Another report of the same type by the same team for the same site (or site name) on the same day."""
+    if report.pk is None and not report.team_id:
+        return False
+    qs = type(report).objects.filter(team_id=report.team_id, activity_date=report.activity_date).exclude(pk=report.pk)
+    if isinstance(report, ClearanceReport):
+        qs = qs.filter(site_id=report.site_id)
+    elif isinstance(report, SurveyReport):
+        qs = qs.filter(site_id=report.site_id) if report.site_id else qs.filter(site_name__iexact=report.site_name)
+    else:
+        qs = qs.filter(place_name__iexact=report.place_name)
+    return qs.exists()
+
+
+RULES = {
+    "flag_area_overrun": area_overrun,
+    "flag_polygon_mismatch": polygon_mismatch,
+    "flag_gps_poor": gps_poor,
+    "flag_no_photo": no_photo,
+    "flag_duplicate": likely_duplicate,
+}
+
+
+def refresh_flags(report: Report, save: bool = True) -> list[str]:
+    """Recompute every flag of a saved report (its specific type); returns the names of the flags that changed."""
+    report = report.specific
+    changed = []
+    for field, rule in RULES.items():
+        value = rule(report)
+        if getattr(report, field) != value:
+            setattr(report, field, value)
+            changed.append(field)
+    if save and changed:
+        Report.objects.filter(pk=report.pk).update(**{f: getattr(report, f) for f in changed})
+    return changed

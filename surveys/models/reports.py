@@ -1,0 +1,416 @@
+"""What the field teams report: surveys, clearance (with explosive items) and risk-education sessions, their photos
+and their review history.
+
+The three report types share one concrete parent table, Report (multi-table inheritance): photos, review events and the
+review queue point at one table whatever the type, and a reference or UUID is unique across all types.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from surveys import geo
+from surveys.models.choices import (
+    PARTICIPANT_FIELDS,
+    Blockage,
+    Classification,
+    ClearanceKind,
+    ClearanceMethod,
+    DeliveryMethod,
+    Disposal,
+    EOCategory,
+    Evidence,
+    PlaceType,
+    Priority,
+    SiteType,
+    SurveyType,
+)
+from surveys.models.people import AdminArea, Organisation, Project, Team
+from surveys.models.sites import Site, area_field
+
+
+def _not_in_future(value: date) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future. Enter the day the work was done."), code="future")
+
+
+class Report(models.Model):
+    """What every field report shares. A report is one of SurveyReport, ClearanceReport or EoreSession."""
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", _("Survey")
+        CLEARANCE = "clearance", _("Clearance")
+        EORE = "eore", _("Risk education")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for correction")
+
+    PREFIXES = {Kind.SURVEY: "SUR", Kind.CLEARANCE: "CLR", Kind.EORE: "EOR"}
+
+    uuid = models.UUIDField(_("device UUID"), unique=True, default=uuid.uuid4,
+                            help_text=_("Made on the device that captured the report; a retried upload reuses it."))
+    reference = models.CharField(_("reference"), max_length=30, unique=True, null=True, blank=True, editable=False)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, editable=False, db_index=True)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="reports",
+                                     verbose_name=_("organisation"))
+    team = models.ForeignKey(Team, models.PROTECT, related_name="reports", verbose_name=_("team"))
+    project = models.ForeignKey(Project, models.PROTECT, null=True, blank=True, related_name="reports",
+                                verbose_name=_("project (grant)"))
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="reports",
+                                    verbose_name=_("captured by"))
+    activity_date = models.DateField(_("date of activity"), validators=[_not_in_future])
+    captured_at = models.DateTimeField(_("captured on the device at"), default=timezone.now)
+    admin_area = models.ForeignKey(AdminArea, models.PROTECT, null=True, blank=True, related_name="reports",
+                                   verbose_name=_("administrative area"))
+    place_name = models.CharField(_("place name"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[geo.validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[geo.validate_longitude])
+    gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    polygon = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True, validators=[geo.validate_polygon])
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True,
+                              editable=False)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True, editable=False)
+    photos_expected = models.PositiveSmallIntegerField(
+        _("photos expected"), null=True, blank=True,
+        help_text=_("How many photos the device said it would send; fewer arrived means the report waits for photos."),
+    )
+    # Review flags: warnings for the supervisor, recomputed by surveys.flags.refresh_flags() on every save and submit.
+    flag_area_overrun = models.BooleanField(_("area over-run"), default=False, editable=False)
+    flag_polygon_mismatch = models.BooleanField(_("outline area mismatch"), default=False, editable=False)
+    flag_gps_poor = models.BooleanField(_("poor GPS accuracy"), default=False, editable=False)
+    flag_no_photo = models.BooleanField(_("no photo"), default=False, editable=False)
+    flag_duplicate = models.BooleanField(_("likely duplicate"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    FLAG_FIELDS = ["flag_area_overrun", "flag_polygon_mismatch", "flag_gps_poor", "flag_no_photo", "flag_duplicate"]
+
+    class Meta:
+        ordering = ["-activity_date", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        permissions = [
+            ("review_report", _("Can approve, return and reopen reports")),
+            ("export_report", _("Can see figures and export reports")),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="report_queue_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                                   name="report_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                                   name="report_longitude_range"),
+            models.CheckConstraint(condition=Q(gps_accuracy_m__gte=0) | Q(gps_accuracy_m__isnull=True),
+                                   name="report_gps_accuracy_not_negative"),
+            models.CheckConstraint(condition=Q(latitude__isnull=True, longitude__isnull=True)
+                                   | Q(latitude__isnull=False, longitude__isnull=False),
+                                   name="report_point_complete"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or str(self.uuid)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.kind:
+            self.kind = self.KIND
+        super().save(*args, **kwargs)
+        if not self.reference:
+            self.reference = f"{self.PREFIXES[self.kind]}-{self.created_at:%Y}-{self.pk:06d}"
+            Report.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Enter both latitude and longitude, or neither.")
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            errors["team"] = _("This team belongs to another organisation.")
+        if self.project_id and self.organisation_id and self.project.organisation_id != self.organisation_id:
+            errors["project"] = _("This grant is not one of your organisation's.")
+        if self.captured_at and self.captured_at > timezone.now() + timezone.timedelta(hours=1):
+            errors["captured_at"] = _("The capture time is in the future; check the phone's clock.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def specific(self) -> "Report":
+        """The SurveyReport, ClearanceReport or EoreSession this row is."""
+        if type(self) is not Report:
+            return self
+        return getattr(self, {"survey": "surveyreport", "clearance": "clearancereport", "eore": "eoresession"}[self.kind])
+
+    @property
+    def flags(self) -> list[str]:
+        return [name.removeprefix("flag_") for name in self.FLAG_FIELDS if getattr(self, name)]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def waiting_for_photos(self) -> bool:
+        return bool(self.photos_expected) and self.photos.count() < self.photos_expected
+
+
+class SurveyReport(Report):
+    """A non-technical or technical survey: creates a Site, or updates one, when approved."""
+
+    KIND = Report.Kind.SURVEY
+
+    survey_type = models.CharField(_("survey type"), max_length=20, choices=SurveyType.choices,
+                                   default=SurveyType.NON_TECHNICAL)
+    site = models.ForeignKey(Site, models.PROTECT, null=True, blank=True, related_name="surveys",
+                             verbose_name=_("existing site"),
+                             help_text=_("Leave empty to record a new site; it is created when the survey is approved."))
+    site_name = models.CharField(_("site name"), max_length=200)
+    site_type = models.CharField(_("site type"), max_length=20, choices=SiteType.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices)
+    evidence = models.CharField(_("evidence"), max_length=10, choices=Evidence.choices)
+    contamination = models.JSONField(_("contamination types"), default=list, blank=True)
+    estimated_area_m2 = models.PositiveIntegerField(_("estimated area (m²)"), help_text=_("Square metres"))
+    blockage = models.CharField(_("blockage / land use"), max_length=20, choices=Blockage.choices,
+                                default=Blockage.NONE)
+    expected_beneficiaries = models.PositiveIntegerField(_("expected beneficiaries"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey report")
+        verbose_name_plural = _("survey reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_area_m2__gte=0), name="survey_area_not_negative"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        unknown = set(self.contamination or []) - set(EOCategory.values)
+        if not isinstance(self.contamination, list) or unknown:
+            errors["contamination"] = _("Choose contamination types from the list.")
+        if self.site_id and self.organisation_id and self.site.organisation_id != self.organisation_id:
+            errors["site"] = _("This site belongs to another organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClearanceReport(Report):
+    """Land release on one Site: a progress report, or the completion report that closes it."""
+
+    KIND = Report.Kind.CLEARANCE
+
+    site = models.ForeignKey(Site, models.PROTECT, related_name="clearances", verbose_name=_("site"))
+    # `kind` is the report type on Report; progress or completion of the clearance is its `stage`.
+    stage = models.CharField(_("report kind"), max_length=12, choices=ClearanceKind.choices,
+                             default=ClearanceKind.PROGRESS)
+    method = models.CharField(_("method"), max_length=12, choices=ClearanceMethod.choices)
+    start_date = models.DateField(_("start date"), validators=[_not_in_future])
+    end_date = models.DateField(_("end date"), validators=[_not_in_future])
+    cancelled_area_m2 = area_field(_("cancelled area (m²)"))
+    reduced_area_m2 = area_field(_("reduced area (m²)"))
+    cleared_area_m2 = area_field(_("cleared area (m²)"))
+    depth_cm = models.PositiveSmallIntegerField(_("clearance depth (cm)"), default=0,
+                                                validators=[MaxValueValidator(1000)])
+    handover_date = models.DateField(_("handover date"), null=True, blank=True, validators=[_not_in_future])
+    handed_over_to = models.CharField(_("handed over to"), max_length=200, blank=True,
+                                      help_text=_("Who received the land from the team (name and role)."))
+    handover_notes = models.TextField(_("handover notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("clearance report")
+        verbose_name_plural = _("clearance reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="clearance_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(cancelled_area_m2__gte=0, reduced_area_m2__gte=0, cleared_area_m2__gte=0, depth_cm__gte=0),
+                name="clearance_figures_not_negative",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if self.activity_date and self.start_date and self.activity_date < self.start_date:
+            errors["activity_date"] = _("The date of the report cannot be before the work started.")
+        if self.site_id and self.organisation_id and self.site.organisation_id != self.organisation_id:
+            errors["site"] = _("This site belongs to another organisation.")
+        if self.stage == ClearanceKind.COMPLETION:
+            if not self.handover_date:
+                errors["handover_date"] = _("A completion report needs the date the land was handed over.")
+            if not self.handed_over_to:
+                errors["handed_over_to"] = _("A completion report needs who received the land.")
+        if self.handover_date and self.start_date and self.handover_date < self.start_date:
+            errors["handover_date"] = _("The handover cannot be before the work started.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def released_area_m2(self) -> int:
+        return self.cancelled_area_m2 + self.reduced_area_m2 + self.cleared_area_m2
+
+
+class ExplosiveItem(models.Model):
+    """One line of explosive items found during clearance: a category, how many, their total weight, what was done."""
+
+    report = models.ForeignKey(ClearanceReport, models.CASCADE, related_name="items", verbose_name=_("report"))
+    category = models.CharField(_("category"), max_length=20, choices=EOCategory.choices)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    weight_kg = models.DecimalField(_("total weight (kg)"), max_digits=10, decimal_places=2,
+                                    validators=[MinValueValidator(0)])
+    disposal = models.CharField(_("disposal"), max_length=20, choices=Disposal.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("explosive item")
+        verbose_name_plural = _("explosive items")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive"),
+            models.CheckConstraint(condition=Q(weight_kg__gte=0), name="item_weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.get_category_display()}"
+
+
+def _participants_sum():
+    total = F(PARTICIPANT_FIELDS[0])
+    for name in PARTICIPANT_FIELDS[1:]:
+        total = total + F(name)
+    return total
+
+
+class EoreSession(Report):
+    """An explosive ordnance risk education session and the people it reached."""
+
+    KIND = Report.Kind.EORE
+
+    place_type = models.CharField(_("place type"), max_length=20, choices=PlaceType.choices)
+    delivery_method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+    female_0_4 = models.PositiveIntegerField(_("female 0–4"), default=0)
+    male_0_4 = models.PositiveIntegerField(_("male 0–4"), default=0)
+    female_5_12 = models.PositiveIntegerField(_("female 5–12"), default=0)
+    male_5_12 = models.PositiveIntegerField(_("male 5–12"), default=0)
+    female_13_17 = models.PositiveIntegerField(_("female 13–17"), default=0)
+    male_13_17 = models.PositiveIntegerField(_("male 13–17"), default=0)
+    female_18_24 = models.PositiveIntegerField(_("female 18–24"), default=0)
+    male_18_24 = models.PositiveIntegerField(_("male 18–24"), default=0)
+    female_25_59 = models.PositiveIntegerField(_("female 25–59"), default=0)
+    male_25_59 = models.PositiveIntegerField(_("male 25–59"), default=0)
+    female_60_plus = models.PositiveIntegerField(_("female 60+"), default=0)
+    male_60_plus = models.PositiveIntegerField(_("male 60+"), default=0)
+    total_participants = models.PositiveIntegerField(_("total participants"), default=0)
+    persons_with_disabilities = models.PositiveIntegerField(_("persons with disabilities"), default=0)
+    first_time_attendees = models.PositiveIntegerField(_("first-time attendees"), default=0)
+    posters_qty = models.PositiveIntegerField(_("posters handed out"), default=0)
+    brochures_qty = models.PositiveIntegerField(_("brochures handed out"), default=0)
+    other_materials = models.CharField(_("other materials"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risk-education session")
+        verbose_name_plural = _("risk-education sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(total_participants=_participants_sum()), name="eore_total_is_sum"),
+            models.CheckConstraint(condition=Q(persons_with_disabilities__lte=F("total_participants")),
+                                   name="eore_disabilities_within_total"),
+            models.CheckConstraint(condition=Q(first_time_attendees__lte=F("total_participants")),
+                                   name="eore_first_time_within_total"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        breakdown = self.breakdown_total
+        if self.total_participants != breakdown:
+            errors["total_participants"] = _(
+                "The total (%(total)s) is not the sum of the people counted by sex and age (%(sum)s)."
+            ) % {"total": self.total_participants, "sum": breakdown}
+        if self.persons_with_disabilities > self.total_participants:
+            errors["persons_with_disabilities"] = _("Persons with disabilities cannot be more than the total.")
+        if self.first_time_attendees > self.total_participants:
+            errors["first_time_attendees"] = _("First-time attendees cannot be more than the total.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def breakdown_total(self) -> int:
+        return sum(getattr(self, name) or 0 for name in PARTICIPANT_FIELDS)
+
+
+# Evidence and review ---------------------------------------------------------------------------------------------------
+
+
+def _photo_path(photo: "Photo", filename: str) -> str:
+    return f"photos/{photo.report_id}/{photo.id}{'_thumb' if 'thumb' in filename else ''}.jpg"
+
+
+class Photo(models.Model):
+    """A photo of a report, re-encoded on upload (surveys.photos). Its id is made on the device: a resend is a no-op."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    report = models.ForeignKey(Report, models.CASCADE, related_name="photos", verbose_name=_("report"))
+    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    width = models.PositiveIntegerField(_("width (px)"), default=0)
+    height = models.PositiveIntegerField(_("height (px)"), default=0)
+    bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[geo.validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[geo.validate_longitude])
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or str(self.id)
+
+    def get_absolute_url(self) -> str:
+        return reverse("photo", args=[self.id])
+
+
+class ReviewEvent(models.Model):
+    """One move of a report's review state: written by surveys.workflow and nowhere else."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="review_events", verbose_name=_("report"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10)
+    from_status = models.CharField(_("from"), max_length=10, choices=Report.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Report.Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.from_status} → {self.to_status}"

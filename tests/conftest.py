@@ -1,0 +1,71 @@
+"""Personas: a field collector, a supervisor, a donor viewer, an administrator, and outsiders of another organisation."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright tests drive a live_server from a sync test
+
+from surveys.models import Role  # noqa: E402
+from tests import factories as f  # noqa: E402
+
+
+@pytest.fixture
+def org(db):
+    return f.organisation(name="Euphrates Mine Action")
+
+
+@pytest.fixture
+def team(org):
+    return f.team(org, name="Raqqa Team 1")
+
+
+@pytest.fixture
+def project(org):
+    return f.project(org)
+
+
+@pytest.fixture
+def collector(org, team):
+    return f.user(Role.COLLECTOR, org, team, username="collector")
+
+
+@pytest.fixture
+def teammate(org, team):
+    return f.user(Role.COLLECTOR, org, team, username="teammate")
+
+
+@pytest.fixture
+def supervisor(org):
+    return f.user(Role.SUPERVISOR, org, username="supervisor")
+
+
+@pytest.fixture
+def donor(org, project):
+    return f.user(Role.DONOR, projects=[project], username="donor")
+
+
+@pytest.fixture
+def imofficer(db):
+    return f.user(Role.ADMINISTRATOR, username="imofficer")
+
+
+@pytest.fixture
+def other_org(db):
+    return f.organisation(name="Nineveh Clearance Group")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """A field collector of another organisation."""
+    return f.user(Role.COLLECTOR, other_org, f.team(other_org), username="outsider")
+
+
+@pytest.fixture
+def other_supervisor(other_org):
+    return f.user(Role.SUPERVISOR, other_org, username="other_supervisor")
+
+
+@pytest.fixture
+def site(org, team):
+    return f.site(org, team=team)
