@@ -1,13 +1,10 @@
 """Personas: a field collector, a supervisor, a donor viewer, an administrator, and outsiders of another organisation."""
 
-import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright tests drive a live_server from a sync test
-
-from surveys.models import Role  # noqa: E402
-from tests import factories as f  # noqa: E402
+from surveys.models import Role
+from tests import factories as f
 
 
 @pytest.fixture

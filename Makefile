@@ -1,0 +1,51 @@
+# Two commands: `make run` (set up and serve the demo on SQLite) and `make test` (set up and pass the suite).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := fieldapp.settings
+
+.PHONY: run test lint bench messages clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	mkdir -p var/media
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+/usr/bin/chromium:
+	(command -v apt-get >/dev/null && (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))) || \
+	  echo "Chromium could not be installed: browser tests will fail."
+
+test: $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+# Re-extract and compile the translations (needs GNU gettext: apt-get install gettext). The .mo files are committed,
+# so neither `make run` nor `make test` needs gettext.
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages -l ar --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' -i 'bench/*'
+	$(BIN)/python manage.py compilemessages -l ar -i .venv
+
+clean:
+	rm -rf $(VENV) var/staticfiles
