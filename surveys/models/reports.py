@@ -371,7 +371,7 @@ class Photo(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     report = models.ForeignKey(Report, models.CASCADE, related_name="photos", verbose_name=_("report"))
-    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     width = models.PositiveIntegerField(_("width (px)"), default=0)
