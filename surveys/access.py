@@ -66,10 +66,10 @@ def can_create_report(user) -> bool:
 
 
 def selectable_projects(user) -> QuerySet:
-    """The grants a user may put on the reports they capture: their organisation's."""
-    if not can_create_report(user) or not user.organisation_id:
+    """The grants a user may put on the reports they capture: those of their team's organisation."""
+    if not can_create_report(user):
         return Project.objects.none()
-    return Project.objects.filter(organisation_id=user.organisation_id)
+    return Project.objects.filter(organisation_id=user.team.organisation_id)
 
 
 def can_edit_report(user, report: Report) -> bool:
