@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from surveys import offline
 from surveys.api import DESCRIPTION as API_DESCRIPTION
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The service worker controls the pages below its own path: it is served from the root, in every language.
+    path("sw.js", offline.service_worker, name="service_worker"),
     # The API is not a page: no language prefix.
     path("api/v1/", include("surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
@@ -15,5 +18,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("", include("surveys.urls")),
 )

@@ -25,8 +25,7 @@
     });
   });
 
-  function addPhoto(file) {
-    var id = app.uuid();
+  function photoCard(id) {
     var card = template.content.firstElementChild.cloneNode(true);
     var caption = card.querySelector("[data-caption]"), remove = card.querySelector("[data-remove]");
     caption.name = "photo-" + id + "-caption";
@@ -36,12 +35,22 @@
     remove.id = "remove-" + id;
     remove.nextElementSibling.htmlFor = remove.id;
     list.appendChild(card);
+    return card;
+  }
+  app.photoCard = photoCard;
+
+  function addPhoto(file) {
+    var id = app.uuid();
+    var card = photoCard(id);
     setStatus(card, msg("preparing"));
     busy++;
     prepare(file).then(function (prepared) {
       card.querySelector("img").src = URL.createObjectURL(prepared.blob);
+      // Offline-first forms (drafts.js) keep the downscaled photo on the phone; it travels with the report.
+      if (app.keepPhoto) { app.keepPhoto(card, id, prepared); settle(); return; }
       upload(card, id, prepared);
     }, function () {
+      if (app.keepPhoto) { app.keepPhoto(card, id, null); settle(); return; }
       // The browser could not decode it (an unusual format): send it as it is, and let the server say what it is.
       upload(card, id, { blob: file, facts: {} });
     });

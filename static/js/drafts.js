@@ -1,0 +1,384 @@
+/* Drafts on the phone, and new reports into the outbox (outbox.js). Progressive enhancement: without this file (or
+   without IndexedDB) the form posts as it always does.
+
+   While a worker fills a form, what they type is kept in IndexedDB as they go (a moment after each change, and when the
+   page is hidden), with the photos they chose, downscaled by photos.js: an accidental reload, a closed tab or a dead
+   battery loses nothing. A new-report page opened again brings back the latest unfinished report of its type (or the
+   one named in the address, #draft=<uuid>), with a button to start a new one instead.
+
+   Save and Submit on a new report do not post the page: the report, mapped to the API's fields, goes into the outbox
+   under its device UUID with its photos, and the outbox sends it now or when the network is back. A report the server
+   refused comes back here as a draft, its messages beside the answers.
+
+   An existing report's page (a draft or a returned report, data-version) still posts normally, since its stored photos
+   are edited there; what is typed is kept until the server has saved a newer version of the report. */
+(function () {
+  "use strict";
+  var offline = window.fieldappOffline, app = window.fieldapp;
+  var form = document.querySelector("form.report-form");
+  if (!form || !offline || !app) return;
+
+  var kind = form.getAttribute("data-kind");
+  var version = form.getAttribute("data-version") || "";
+  var isNew = !version;
+  var uuidInput = form.elements.uuid;
+  var record = null, ready = false, writing = Promise.resolve(), timer = null, marked = [];
+  var msg = offline.msg, fmt = offline.fmt;
+
+  // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
+  function queueWrite(work) {
+    writing = writing.then(work, work);
+    return writing;
+  }
+
+  // The answers: every named field but the CSRF token, the UUID, the buttons, file inputs (used without JavaScript
+  // only) and the photos' remove boxes (a removed photo is gone from the phone at once).
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !/^(csrfmiddlewaretoken|uuid|save|submit)$|^newphoto-|^photo-.*-remove$/.test(el.name) &&
+        ["file", "submit", "button", "reset"].indexOf(el.type) === -1;
+    });
+  }
+
+  function collect() {
+    var out = [];
+    fields().forEach(function (el) {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      out.push([el.name, el.value]);
+    });
+    return out;
+  }
+
+  function draft() {
+    if (!record) {
+      record = { uuid: uuidInput.value, kind: kind, state: "draft", isNew: isNew, path: location.pathname,
+                 version: version, created: Date.now() };
+    }
+    return record;
+  }
+
+  function placeName() {
+    var site = form.elements.site, name = form.elements.site_name, place = form.elements.place_name;
+    if (name && name.value.trim()) return name.value.trim();
+    if (site && site.value) return site.options[site.selectedIndex].text;
+    return place && place.value.trim();
+  }
+
+  function save() {
+    clearTimeout(timer);
+    return queueWrite(function () {
+      var r = draft();
+      if (r.state !== "draft") return;
+      r.fields = collect();
+      r.title = placeName() || "";
+      r.date = form.elements.activity_date ? form.elements.activity_date.value : "";
+      r.posted = false;
+      return offline.store.saveReport(r).then(function () {
+        if (isNew && location.hash !== "#draft=" + r.uuid) history.replaceState(null, "", "#draft=" + r.uuid);
+      });
+    });
+  }
+
+  function later() {
+    if (!ready) return;
+    clearTimeout(timer);
+    timer = setTimeout(save, 300);
+  }
+
+  // Restoring ----------------------------------------------------------------------------------------------------------
+  function restore(saved) {
+    record = saved;
+    if (isNew) uuidInput.value = saved.uuid;
+    return (isNew ? offline.store.photos(saved.uuid) : Promise.resolve([])).then(function (photos) {
+      photos.forEach(function (photo) { kept(app.photoCard(photo.id), photo.id, photo.blob); });
+      setValues(saved.fields || []);
+      if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg("returned"));
+      else if (isNew) notice(fmt(msg("restored"), { time: offline.time(saved.updated) }));
+    });
+  }
+
+  function setValues(saved) {
+    var values = {};
+    saved.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    var total = form.elements["items-TOTAL_FORMS"], add = form.querySelector("[data-formset] [data-add]");
+    if (total && add && values["items-TOTAL_FORMS"]) {
+      var wanted = Number(values["items-TOTAL_FORMS"][0]);
+      while (Number(total.value) < wanted) add.click();
+    }
+    fields().forEach(function (el) {
+      var value = values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = Boolean(value) && value.indexOf(el.value) !== -1;
+        if (el.checked) el.dispatchEvent(new Event("change", { bubbles: true }));
+      } else if (value) {
+        el.value = value[0];
+        // forms.js recounts totals and shows the GPS accuracy on input; a change of the site would refill the survey.
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-delete]:checked"), function (box) {
+      var row = box.closest("[data-row]");
+      if (row) row.hidden = true;
+    });
+    if (document.activeElement && form.contains(document.activeElement)) document.activeElement.blur();
+  }
+
+  function notice(text) {
+    var box = document.createElement("div");
+    box.className = "alert alert-info";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-draft-notice", "");
+    box.textContent = text + " ";
+    var fresh = document.createElement("button");
+    fresh.type = "button";
+    fresh.className = "btn btn-outline-primary mt-2 w-100";
+    fresh.textContent = msg("start-new");
+    fresh.addEventListener("click", function () {
+      location.hash = "new";
+      location.reload();
+    });
+    box.appendChild(fresh);
+    form.insertBefore(box, form.firstChild);
+  }
+
+  // Photos: kept on the phone with the draft ----------------------------------------------------------------------------
+  function kept(card, id, blob) {
+    if (blob) card.querySelector("img").src = URL.createObjectURL(blob);
+    card.querySelector("[data-status]").textContent = msg("kept");
+    card.querySelector("progress").hidden = true;
+    var remove = card.querySelector("[data-remove]");
+    remove.addEventListener("change", function () {
+      if (!remove.checked) return;
+      card.remove();
+      queueWrite(function () { return offline.store.removePhoto(id); });
+      save();
+    });
+  }
+
+  // Where a photo's card is in the list: photos are kept, restored and sent in the order the worker sees them.
+  function position(id) {
+    var cards = Array.prototype.slice.call(form.querySelectorAll("[data-photo-list] .photo-card"));
+    return cards.indexOf(document.getElementById("caption-" + id).closest(".photo-card"));
+  }
+
+  if (isNew) {
+    app.keepPhoto = function (card, id, prepared) {
+      if (!prepared) {
+        card.classList.add("failed");
+        card.querySelector("[data-status]").textContent = msg("unreadable");
+        card.querySelector("progress").hidden = true;
+        card.querySelector("[data-caption]").removeAttribute("name");
+        var remove = card.querySelector("[data-remove]");
+        remove.removeAttribute("name");
+        remove.addEventListener("change", function () { card.remove(); });
+        return;
+      }
+      kept(card, id, null);
+      save();
+      queueWrite(function () {
+        return offline.store.savePhoto({ id: id, report: draft().uuid, blob: prepared.blob, facts: prepared.facts || {},
+                                         caption: "", order: position(id) });
+      });
+    };
+  }
+
+  // Messages beside the answers ----------------------------------------------------------------------------------------
+  function flatten(value) {
+    if (value == null) return [];
+    if (typeof value !== "object") return [String(value)];
+    var out = [];
+    Object.keys(value).forEach(function (key) { out = out.concat(flatten(value[key])); });
+    return out;
+  }
+
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-offline-error], [data-draft-notice]"), function (el) {
+      el.remove();
+    });
+    marked.forEach(function (el) { el.classList.remove("is-invalid"); });
+    marked = [];
+  }
+
+  function mark(name, messages) {
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
+    if (!inputs.length || !messages.length) return false;
+    var box = document.getElementById("div_id_" + name) || inputs[0].parentNode;
+    Array.prototype.forEach.call(inputs, function (input) { input.classList.add("is-invalid"); marked.push(input); });
+    var text = document.createElement("div");
+    text.className = "invalid-feedback d-block";
+    text.setAttribute("data-offline-error", "");
+    text.textContent = messages.join(" ");
+    box.appendChild(text);
+    return true;
+  }
+
+  // errors: the server's 400 answer ({field: [messages]}, items as a list of such, one per line sent); rows: the
+  // formset row of each line sent.
+  function showErrors(errors, rows, heading) {
+    var general = [];
+    Object.keys(errors).forEach(function (key) {
+      var value = errors[key];
+      if (key === "items" && Array.isArray(value) && value.length && typeof value[0] === "object") {
+        value.forEach(function (line, i) {
+          Object.keys(line || {}).forEach(function (field) {
+            if (!mark("items-" + rows[i] + "-" + field, flatten(line[field]))) general = general.concat(flatten(line[field]));
+          });
+        });
+      } else if (!mark(key, flatten(value))) {
+        general.push((key === "non_field_errors" ? "" : key + ": ") + flatten(value).join(" "));
+      }
+    });
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-offline-error", "");
+    alert.textContent = heading;
+    general.forEach(function (line) {
+      var p = document.createElement("p");
+      p.className = "mb-0 mt-1";
+      p.textContent = line;
+      alert.appendChild(p);
+    });
+    form.insertBefore(alert, form.firstChild);
+    alert.scrollIntoView({ block: "start" });
+  }
+
+  function missingAnswers() {
+    var missing = {}, seen = {};
+    fields().forEach(function (el) {
+      if (!el.required || el.disabled || seen[el.name] || el.closest("[hidden]")) return;
+      seen[el.name] = true;
+      var empty = el.type === "radio" || el.type === "checkbox"
+        ? !form.querySelector('[name="' + el.name + '"]:checked') : !el.value.trim();
+      if (empty) missing[el.name] = [msg("required")];
+    });
+    return missing;
+  }
+
+  // The report as the API takes it -------------------------------------------------------------------------------------
+  function value(el, text) {
+    if (el.name === "polygon") {
+      try { return JSON.parse(text); } catch (e) { return text; }
+    }
+    var numeric = el.getAttribute("inputmode") === "numeric" || el.getAttribute("inputmode") === "decimal";
+    if (numeric || (el.tagName === "SELECT" && /^\d+$/.test(text))) {
+      var number = app.number(text);
+      return isFinite(number) ? number : text;
+    }
+    return text;
+  }
+
+  function body(photoCount, submit) {
+    var out = { uuid: draft().uuid, captured_at: new Date().toISOString(), photos_expected: photoCount,
+                submit: submit };
+    var rows = [];
+    fields().forEach(function (el) {
+      if (/^(items-|photo-)/.test(el.name)) return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      if (el.type === "checkbox" && form.querySelectorAll('[name="' + el.name + '"]').length > 1) {
+        (out[el.name] = out[el.name] || []).push(el.value);
+        return;
+      }
+      var text = el.value.trim();
+      if (text !== "") out[el.name] = el.type === "checkbox" ? true : value(el, text);
+    });
+    var total = form.elements["items-TOTAL_FORMS"];
+    if (total) {
+      out.items = [];
+      for (var i = 0; i < Number(total.value); i++) {
+        var prefix = "items-" + i + "-", line = {}, filled = false;
+        var removed = form.elements[prefix + "DELETE"];
+        if (removed && removed.checked) continue;
+        fields().forEach(function (el) {
+          if (el.name.indexOf(prefix) !== 0) return;
+          var field = el.name.slice(prefix.length), text = el.value.trim();
+          if (["id", "report", "DELETE"].indexOf(field) !== -1 || text === "") return;
+          line[field] = value(el, text);
+          filled = true;
+        });
+        if (filled) { out.items.push(line); rows.push(i); }
+      }
+    }
+    return { body: out, rows: rows };
+  }
+
+  function enqueue(submit) {
+    var uuid = draft().uuid;
+    return offline.store.photos(uuid).then(function (photos) {
+      return Promise.all(photos.map(function (photo) {
+        var caption = form.elements["photo-" + photo.id + "-caption"];
+        photo.caption = caption ? caption.value.trim() : "";
+        if (caption) photo.order = position(photo.id);
+        return offline.store.savePhoto(photo);
+      })).then(function () {
+        var built = body(photos.length, submit), r = draft();
+        r.fields = collect();
+        r.title = placeName() || "";
+        r.date = form.elements.activity_date ? form.elements.activity_date.value : "";
+        r.body = built.body;
+        r.itemRows = built.rows;
+        r.state = "queued";
+        r.errors = null;
+        r.error = r.lastError = "";
+        r.reportSent = false;
+        r.photosDone = 0;
+        r.attempts = 0;
+        return offline.store.saveReport(r);
+      });
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;  // photos.js waits for a photo still being prepared, then submits again
+    if (!isNew) {
+      // The page posts; the draft stays until the server has a newer version of the report.
+      if (record) { record.posted = true; queueWrite(function () { return offline.store.saveReport(record); }); }
+      return;
+    }
+    event.preventDefault();
+    clearErrors();
+    var missing = missingAnswers();
+    if (Object.keys(missing).length) {
+      showErrors(missing, [], msg("check"));
+      return;
+    }
+    var submit = Boolean(event.submitter && event.submitter.name === "submit");
+    var buttons = form.querySelectorAll(".form-actions button");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    notice(msg("saving"));
+    save().then(function () { return queueWrite(function () { return enqueue(submit); }); }).then(function () {
+      location.assign(offline.home);
+    }, function (error) {
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+      clearErrors();
+      showErrors({ non_field_errors: [String(error)] }, [], msg("check"));
+    });
+  });
+
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  document.addEventListener("visibilitychange", function () { if (document.hidden && ready && record) save(); });
+
+  // Which draft this page continues ------------------------------------------------------------------------------------
+  var start;
+  if (isNew) {
+    var named = (location.hash.match(/^#draft=([0-9a-f-]{36})$/) || [])[1];
+    start = offline.store.reports().then(function (records) {
+      var drafts = records.filter(function (r) { return r.state === "draft" && r.isNew && r.kind === kind; });
+      if (named) return drafts.filter(function (r) { return r.uuid === named; })[0] || null;
+      if (location.hash === "#new") return null;
+      return drafts.sort(function (a, b) { return b.updated - a.updated; })[0] || null;
+    });
+  } else {
+    start = offline.store.report(uuidInput.value).then(function (saved) {
+      if (!saved || saved.state !== "draft") return null;
+      if (saved.version === version) return saved;
+      // The server saved a newer version of this report since: what was kept here is out of date.
+      return offline.store.removeReport(saved.uuid).then(function () { return null; });
+    });
+  }
+  start.then(function (saved) { return saved && restore(saved); }).then(function () {
+    if (location.hash === "#new") history.replaceState(null, "", location.pathname);
+    ready = true;
+  }, function () { ready = true; });
+})();
