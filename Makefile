@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench messages css clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(VENV)/.dev
 messages: $(VENV)/.dev
 	$(BIN)/python manage.py makemessages -l ar --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' -i 'bench/*'
 	$(BIN)/python manage.py compilemessages -l ar -i .venv
+
+# Rewrite the trimmed Bootstrap stylesheets the pages load (only the rules for classes the templates and scripts use):
+# after adding a Bootstrap class to a template. The files are committed; the suite checks they are up to date.
+css: $(VENV)/.dev
+	DEBUG=1 $(BIN)/python manage.py trim_bootstrap
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -44,8 +44,8 @@ from django.views.decorators.http import require_GET
 # Static files every field page needs, whatever the language: cached when the service worker installs.
 SHELL_STATIC = ["css/app.css", "js/outbox.js", "js/forms.js", "js/photos.js", "js/drafts.js", "icons/icon-192.png"]
 # The stylesheet of each text direction: cached with the pages of a language.
-SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/bootstrap.shell.min.css",
-                True: "vendor/bootstrap-5.3.9/bootstrap.shell.rtl.min.css"}
+SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",
+                True: "vendor/bootstrap-5.3.9/trimmed/bootstrap.rtl.min.css"}
 ICON_SIZES = [192, 512]
 # Where the API is mounted (fieldapp/urls.py): its requests bypass the service worker.
 API_PREFIX = "/api/"
@@ -111,7 +111,7 @@ def _worker_script() -> bytes:
     config = {
         "version": shell_version(),
         "static": [static(name) for name in SHELL_STATIC],
-        "staticPrefix": static(""),
+        "staticPrefix": settings.STATIC_URL,  # with the script prefix, like static()
         "api": API_PREFIX,
         "pages": {code: _shell_pages(code) for code in languages},
         "styles": {code: [static(SHELL_STYLES[translation.get_language_info(code)["bidi"]])] for code in languages},

@@ -3,7 +3,7 @@ in the templates, the app's scripts and Python code.
 
 Why: the phone keeps the app shell in its cache (surveys.offline), within a budget of 300 KB; full Bootstrap is 232 KB
 per text direction, of which the pages use about a tenth. Rerun after adding Bootstrap classes to a template
-(`make css`); tests/test_offline_shell.py fails while the files are out of date.
+(`make css`, which runs manage.py trim_bootstrap); tests/test_offline_shell.py fails while the files are out of date.
 
 The purge is generous rather than clever: every word in those files counts as a used class; a word ending in "-"
 (a class completed by a template variable, like alert-{{ tag }}) keeps every class that starts with it; a selector
@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 VENDOR = "vendor/bootstrap-5.3.9"
-SOURCES = {"bootstrap.min.css": "bootstrap.shell.min.css", "bootstrap.rtl.min.css": "bootstrap.shell.rtl.min.css"}
-HEADER = "/* Bootstrap 5.3.9 (MIT, see LICENSE), only the rules these pages use: made by manage.py build_shell_css */\n"
+SOURCES = {"bootstrap.min.css": "trimmed/bootstrap.min.css", "bootstrap.rtl.min.css": "trimmed/bootstrap.rtl.min.css"}
+HEADER = "/* Bootstrap 5.3.9 (MIT, see ../LICENSE), only the rules these pages use: made by manage.py trim_bootstrap */\n"
 
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")

@@ -1,0 +1,211 @@
+"""Offline-first budgets: the app shell the service worker caches (at most 300 KB), and 20 reports with 3 photos each,
+queued on a phone with no network, synced to a local server: the time it takes and the browser's memory.
+
+Runs the real deployment: a throwaway SQLite database and media folder under a temp dir, DEBUG off with bench-only
+secrets, `collectstatic` (whitenoise's compressed, hashed files), the demo data (`seed_demo --force`: 60 sites, so the
+forms' pick lists are realistic), `manage.py runserver` on a free port; Chromium (Playwright) at 360×740 signs in as
+`collector`, opens the home page once so the service worker caches the shell, goes offline, queues the reports, comes
+back online and sends them.
+
+    python bench/bench_offline.py
+"""
+
+import base64
+import io
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.images import scene  # noqa: E402
+
+REPORTS, PHOTOS_EACH = 20, 3
+BUDGET_SHELL_BYTES = 300 * 1024
+PASSWORD = "demo-pass-2026"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--enable-precise-memory-info"]
+
+CACHED = """async () => {
+  const rows = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const body = await (await cache.match(request)).arrayBuffer();
+      rows.push([name.replace(/-[0-9a-f]+$/, ""), new URL(request.url).pathname, body.byteLength]);
+    }
+  }
+  return rows;
+}"""
+
+QUEUE = """async ({reports, photos}) => {
+  const store = window.fieldappOffline.store;
+  const blobs = photos.map(b64 => new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: "image/jpeg"}));
+  let order = 0;
+  for (const body of reports) {
+    for (let i = 0; i < body.photos_expected; i++) {
+      await store.savePhoto({id: crypto.randomUUID(), report: body.uuid, blob: blobs[i % blobs.length],
+                             caption: "Photo " + (i + 1), facts: {}, order: order++});
+    }
+    await store.saveReport({uuid: body.uuid, kind: "survey", state: "queued", body: body, isNew: true,
+                            title: body.site_name, date: body.activity_date, created: Date.now(), photosDone: 0});
+  }
+}"""
+
+OUTBOX_SIZE = """() => new Promise(resolve => {
+  const open = indexedDB.open("fieldapp");
+  open.onsuccess = () => {
+    const t = open.result.transaction(["reports", "photos"]);
+    const r = t.objectStore("reports").count(), p = t.objectStore("photos").count();
+    t.oncomplete = () => { resolve([r.result, p.result]); open.result.close(); };
+  };
+})"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env, *args, **kw):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kw)
+
+
+def photo_jpegs() -> list[str]:
+    """Three 1600×1200 camera-like JPEGs, as photos.js leaves them (quality 0.8): base64 for the page."""
+    out = []
+    for seed in range(3):
+        buffer = io.BytesIO()
+        scene(1600, 1200, seed=seed).save(buffer, "JPEG", quality=80)
+        out.append(base64.b64encode(buffer.getvalue()).decode())
+    return out
+
+
+def report_bodies() -> list[dict]:
+    day = (date.today() - timedelta(days=1)).isoformat()
+    return [{
+        "uuid": str(uuid.uuid4()), "captured_at": datetime.now(UTC).isoformat(), "activity_date": day,
+        "photos_expected": PHOTOS_EACH, "submit": True, "survey_type": "non_technical",
+        "site_name": f"Bench school {i + 1}", "site_type": "school", "priority": "high", "classification": "sha",
+        "evidence": "direct", "contamination": ["uxo"], "estimated_area_m2": 1000 + i, "blockage": "none",
+        "expected_beneficiaries": 120, "place_name": "Al-Mashlab", "latitude": 35.95, "longitude": 39.01,
+        "gps_accuracy_m": 6,
+    } for i in range(REPORTS)]
+
+
+def heap(cdp) -> int:
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return int(metrics["JSHeapUsedSize"])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-offline-") as tmp:
+        env = {**os.environ, "VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench-only-secret-key",
+               "ALLOWED_HOSTS": "localhost,127.0.0.1", "SECURE_COOKIES": "0", "LOG_LEVEL": "ERROR"}
+        env.pop("DATABASE_URL", None)
+        print("setting up: migrate, collectstatic, seed_demo …", flush=True)
+        manage(env, "migrate", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "seed_demo", "--force", stdout=subprocess.DEVNULL)
+        port = free_port()
+        base = f"http://localhost:{port}"
+        log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115
+        server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            run(base, Path(tmp) / "db.sqlite3")
+        finally:
+            server.terminate()
+            server.wait(10)
+            log.close()
+
+
+def run(base: str, database: Path) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{base}/en/login/")
+        page.fill("#id_username", "collector")
+        page.fill("#id_password", PASSWORD)
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url(f"{base}/en/")
+        page.wait_for_selector("html[data-shell]", state="attached", timeout=30_000)
+
+        # 1. The app shell, as the service worker cached it --------------------------------------------------------
+        rows = page.evaluate(CACHED)
+        total = sum(size for _cache, _url, size in rows)
+        print(f"\nApp shell cached by the service worker (response bodies as stored; budget {BUDGET_SHELL_BYTES:,} B):")
+        for cache, url, size in sorted(rows):
+            print(f"  {cache:17} {size:>9,} B  {url}")
+        verdict = "within" if total <= BUDGET_SHELL_BYTES else "OVER"
+        print(f"  {'total':17} {total:>9,} B  = {total / 1024:.1f} KB, {verdict} the 300 KB budget ({len(rows)} entries)")
+
+        # 2. 20 reports × 3 photos queued offline, then synced -------------------------------------------------------
+        context.set_offline(True)
+        page.goto(f"{base}/en/")  # from the phone's cache
+        bodies = report_bodies()
+        photos = photo_jpegs()
+        page.evaluate(QUEUE, {"reports": bodies, "photos": photos})
+        queued = page.evaluate(OUTBOX_SIZE)
+        photo_bytes = sum(len(base64.b64decode(photos[i % len(photos)])) for i in range(PHOTOS_EACH)) * REPORTS
+        page.reload()  # the worker sees them waiting, from the cached page
+        page.wait_for_selector(f"[data-outbox][data-waiting='{REPORTS}']", state="attached")
+        print(f"\nQueued offline: {queued[0]} reports, {queued[1]} photos ({photo_bytes / 1e6:.1f} MB of JPEG); "
+              f"the page says: {page.inner_text('[data-outbox-summary]')!r}")
+
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        cdp.send("HeapProfiler.collectGarbage")
+        before = heap(cdp)
+        peak = before
+        started = time.perf_counter()
+        context.set_offline(False)  # the "online" event starts the sync
+        while page.evaluate(OUTBOX_SIZE) != [0, 0]:
+            peak = max(peak, heap(cdp))
+            if time.perf_counter() - started > 600:
+                raise SystemExit("the outbox did not empty in 10 minutes")
+            page.wait_for_timeout(100)
+        elapsed = time.perf_counter() - started
+        peak = max(peak, heap(cdp))
+        after = heap(cdp)
+        memory = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : null")
+
+        with sqlite3.connect(database) as db:
+            marks = ",".join("?" * len(bodies))
+            uuids = [b["uuid"].replace("-", "") for b in bodies]
+            stored = db.execute(f"SELECT count(*), sum(photos_expected) FROM surveys_report WHERE uuid IN ({marks})",
+                                uuids).fetchone()
+            arrived = db.execute(
+                f"SELECT count(*) FROM surveys_photo JOIN surveys_report r ON r.id = report_id WHERE r.uuid IN ({marks})",
+                uuids).fetchone()[0]
+        print(f"Synced {REPORTS} reports × {PHOTOS_EACH} photos to the local server in {elapsed:.2f} s "
+              f"({elapsed / REPORTS:.2f} s per report, {photo_bytes / 1e6 / elapsed:.1f} MB/s of photos)")
+        print(f"  server: {stored[0]} reports, {arrived} of {stored[1]} announced photos; outbox empty")
+        print(f"  JS heap used (CDP JSHeapUsedSize): before {before / 1e6:.1f} MB, peak {peak / 1e6:.1f} MB, "
+              f"after {after / 1e6:.1f} MB; performance.memory.usedJSHeapSize after: "
+              f"{(memory or 0) / 1e6:.1f} MB")
+        if stored[0] != REPORTS or arrived != REPORTS * PHOTOS_EACH:
+            raise SystemExit("not every report and photo arrived")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
