@@ -163,8 +163,6 @@ class ReportForm(forms.ModelForm):
             self.instance.captured_by = user
             self.initial.setdefault("uuid", self.instance.uuid)
         self.fields["project"].queryset = Project.objects.filter(organisation_id=self.instance.organisation_id)
-        for name in ("latitude", "longitude"):
-            self.fields[name].widget.attrs["placeholder"] = "35.950000" if name == "latitude" else "39.010000"
         for name in self.radio_fields:
             field = self.fields[name]
             field.widget = forms.RadioSelect()
@@ -197,7 +195,6 @@ class SurveyForm(ReportForm):
         site = self.fields["site"]
         site.queryset = sites
         site.empty_label = _("— A new site —")
-        site.widget = SiteSelect()
         site.widget.facts = {
             s.pk: {
                 "data-name": s.name, "data-site-type": s.site_type, "data-priority": s.priority,
