@@ -14,5 +14,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# Personas are made for nearly every test: a fast hasher keeps the suite quick (never in production).
+# Users are made by the dozen in tests: a fast hash (never used outside the suite).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

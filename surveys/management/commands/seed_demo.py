@@ -136,7 +136,7 @@ class Command(BaseCommand):
             f"Demo data ready: {Report.objects.count()} reports ({created} new), "
             f"{User.objects.count()} users."
         ))
-        self.stdout.write("Demo logins (password: %s):" % password)
+        self.stdout.write(f"Demo logins (password: {password}):")
         for username, role, *_rest in USERS[:4]:
             self.stdout.write(f"  {username:<12} {role.label}")
 
@@ -214,9 +214,9 @@ class Command(BaseCommand):
         if Report.objects.filter(uuid=stable_uuid("survey-0")).exists():
             return 0  # seeded before: every report below has a fixed UUID, so there is nothing new to make
         rng = self.rng
-        team_plan = [("raqqa-1", "collector", "supervisor", "HDF-SY-2026", 26),
-                     ("tabqa-1", "collector_tabqa", "supervisor", "HDF-SY-2026", 18),
-                     ("mosul-1", "collector_mosul", "supervisor_mosul", "HDF-IQ-2026", 18)]
+        team_plan = [("raqqa-1", "collector", "supervisor", "HDF-SY-2026", 30),
+                     ("tabqa-1", "collector_tabqa", "supervisor", "HDF-SY-2026", 22),
+                     ("mosul-1", "collector_mosul", "supervisor_mosul", "HDF-IQ-2026", 20)]
         site_types = ["school"] * 5 + ["health_facility"] * 2 + ["bridge", "water_plant", "water_plant", "road",
                                                                   "residential", "residential", "agricultural", "other"]
         n = 0
