@@ -375,3 +375,10 @@ def test_photos_kept_as_pending_are_invisible_in_the_photo_table(signed_in):
     signed_in.post("/en/photos/pending/", {"form_uuid": str(uuid.uuid4()), "image": images.upload(images.small_jpeg())})
 
     assert PendingPhoto.objects.count() == 1 and not Photo.objects.exists()
+
+
+def test_the_language_switch_keeps_the_worker_on_the_same_page(signed_in):
+    response = signed_in.post("/i18n/setlang/", {"language": "ar", "next": "/en/reports/new/survey/"})
+
+    assert response.status_code == 302 and response["Location"] == "/ar/reports/new/survey/"
+    assert 'lang="ar" dir="rtl"' in signed_in.get(response["Location"]).content.decode()
