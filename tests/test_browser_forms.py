@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import translation
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -33,12 +32,6 @@ def roles(transactional_db):
     """
     for name in GROUP_NAMES.values():
         Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(scope="module")

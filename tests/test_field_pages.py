@@ -9,20 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from surveys import photos, workflow
 from surveys.models import ClearanceReport, EoreSession, PendingPhoto, Photo, Report, ReviewEvent, SurveyReport
 from tests import factories as f
 from tests import images
 from tests import report_data as data
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """URLs built here (reverse, get_absolute_url) are the English ones, whatever page a test asked for last."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
