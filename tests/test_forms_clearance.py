@@ -83,3 +83,11 @@ def test_an_item_line_with_a_wrong_answer_is_refused(site, field, value):
 
     assert not lines.is_valid()
     assert field in lines.errors[0]
+
+
+def test_areas_left_empty_are_none_and_start_empty_on_a_new_form(collector, site):
+    clearance = form(collector, site, cancelled_area_m2="", reduced_area_m2="", depth_cm="")
+
+    assert clearance.is_valid(), clearance.errors
+    assert (clearance.cleaned_data["cancelled_area_m2"], clearance.cleaned_data["depth_cm"]) == (0, 0)
+    assert 'value="0"' not in ClearanceForm(user=collector)["cleared_area_m2"].as_widget()

@@ -68,3 +68,10 @@ def test_the_grid_has_a_row_per_age_band_with_a_female_and_a_male_cell(collector
     assert [label for label, _cells in grid] == ["0–4", "5–12", "13–17", "18–24", "25–59", "60+"]
     assert [cell.name for _label, cells in grid for cell in cells] == PARTICIPANT_FIELDS
     assert 'inputmode="numeric"' in str(grid[0][1][0])
+
+
+def test_a_new_form_starts_with_empty_counts_and_no_total(collector):
+    new = EoreForm(user=collector)
+
+    assert 'value=' not in new["total_participants"].as_widget()
+    assert 'value=' not in new["female_5_12"].as_widget() and 'placeholder="0"' in new["female_5_12"].as_widget()
