@@ -156,7 +156,7 @@ def main() -> int:
                 failures.append(f"{kind} ({lang}) loaded from another host: {foreign}")
 
         transfers.requests = {}
-        page.get_by_role("button", name="Show the map and draw the outline").click()
+        page.locator("[data-map-open]").click()
         page.locator("[data-map-tools]").wait_for()
         page.wait_for_load_state("networkidle")
         added = transfers.by_kind()
