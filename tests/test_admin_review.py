@@ -170,8 +170,7 @@ def test_it_shows_the_review_history_as_a_timeline(client, supervisor, collector
 
 
 def _resubmit_with(report, supervisor, collector, **changes):
-    workflow.return_for_correction(report, supervisor, "Check the area")
-    report = report.specific
+    report = workflow.return_for_correction(report, supervisor, "Check the area")
     for name, value in changes.items():
         setattr(report, name, value)
     report._history_user = collector
@@ -189,9 +188,9 @@ def test_it_shows_changes_since_the_last_submission_field_by_field(client, super
 
 
 def test_it_shows_what_the_team_changed_since_it_was_returned(client, supervisor, collector, submitted):
-    workflow.return_for_correction(submitted, supervisor, "Wrong place")
-    submitted.place_name = "Tabqa"
-    submitted.save()
+    returned = workflow.return_for_correction(submitted, supervisor, "Wrong place")
+    returned.place_name = "Tabqa"
+    returned.save()
     client.force_login(supervisor)
     changes = client.get(change_url(submitted)).context["review"]["changes"]
     assert [(c.label, c.old, c.new) for c in changes] == [("place name", "Al-Mashlab", "Tabqa")]

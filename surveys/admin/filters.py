@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from surveys import flags
@@ -14,7 +15,8 @@ class FlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("any", _("Any flag")), ("none", _("No flag"))] + [
-            (name.removeprefix("flag_"), Report._meta.get_field(name).verbose_name) for name in Report.FLAG_FIELDS
+            (name.removeprefix("flag_"), capfirst(Report._meta.get_field(name).verbose_name))
+            for name in Report.FLAG_FIELDS
         ]
 
     def queryset(self, request, queryset):

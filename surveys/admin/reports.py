@@ -147,10 +147,9 @@ class ReportAdminMixin:
     # The review page
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         return [
             path("<path:object_id>/review/", self.admin_site.admin_view(self.review_view),
-                 name="%s_%s_review" % info),
+                 name=f"{self.opts.app_label}_{self.opts.model_name}_review"),
             *super().get_urls(),
         ]
 
@@ -222,7 +221,7 @@ class ReportAdminMixin:
         if workflow.TRANSITIONS[action].needs_comment and not form.is_valid():
             return self.render_review_form(request, queryset, action, form)
         comment = form.cleaned_data["comment"] if form.is_bound and form.is_valid() else ""
-        outcome = move_each(queryset.order_by("submitted_at", "pk"), action, request.user, comment)
+        outcome = move_each(queryset.order_by(*QUEUE_ORDER[1:], "pk"), action, request.user, comment)
         self.message_user(request, outcome.summary(), outcome.level)
         return None
 

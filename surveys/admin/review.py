@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from surveys import access, workflow
 from surveys.models import Report
