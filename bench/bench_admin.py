@@ -6,6 +6,7 @@ not depend on the number of reports. Run from the repository root: python bench/
 
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -147,4 +148,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+    finally:
+        connection.close()
+        shutil.rmtree(TMP, ignore_errors=True)
+    sys.exit(status)

@@ -139,3 +139,13 @@ def test_the_supervisor_is_offered_the_review_actions_but_never_delete(client, s
     choices = [value for value, _label in client.get(QUEUE).context["action_form"].fields["action"].choices]
     assert {"approve_selected", "return_selected", "reopen_selected"} <= set(choices)
     assert "delete_selected" not in choices
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_a_donor_cannot_act_even_if_let_into_admin_by_mistake(client, donor, waiting, staff):
+    donor.is_staff = staff
+    donor.save()
+    client.force_login(donor)
+    response = act(client, QUEUE, "approve_selected", waiting)
+    assert response.status_code == (403 if staff else 302)
+    assert statuses(waiting) == [Report.Status.SUBMITTED] * 3

@@ -47,15 +47,21 @@ def test_a_resubmitted_report_is_no_longer_counted_as_returned(collector, superv
     assert flags.queue_overview(supervisor)["returned"] == 0
 
 
+def queries_short_and_long(collector, supervisor, site, call) -> tuple[int, int]:
+    """The queries `call` makes with a queue of 7 reports, then of 42."""
+    counts = []
+    for rounds in (1, 5):
+        fill_queue(collector, supervisor, site, rounds)
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
 def test_the_overview_takes_the_same_queries_however_long_the_queue(collector, supervisor, site):
     access.role(supervisor)  # the role is looked up once per request, whatever the queue
-    fill_queue(collector, supervisor, site, 1)
-    with CaptureQueriesContext(connection) as short:
-        flags.queue_overview(supervisor)
-    fill_queue(collector, supervisor, site, 6)
-    with CaptureQueriesContext(connection) as long:
-        flags.queue_overview(supervisor)
-    assert len(short) == len(long) == 2
+    short, long = queries_short_and_long(collector, supervisor, site, lambda: flags.queue_overview(supervisor))
+    assert short == long == 2
 
 
 def test_the_index_page_shows_the_overview_to_supervisors(client, collector, supervisor, site):
@@ -71,13 +77,8 @@ def test_the_index_page_shows_the_overview_to_supervisors(client, collector, sup
 
 def test_the_index_page_takes_the_same_queries_however_long_the_queue(client, collector, supervisor, site):
     client.force_login(supervisor)
-    fill_queue(collector, supervisor, site, 1)
-    with CaptureQueriesContext(connection) as short:
-        client.get(INDEX)
-    fill_queue(collector, supervisor, site, 5)
-    with CaptureQueriesContext(connection) as long:
-        client.get(INDEX)
-    assert len(short) == len(long)
+    short, long = queries_short_and_long(collector, supervisor, site, lambda: client.get(INDEX))
+    assert short == long
 
 
 def test_the_collector_gets_no_overview(client, collector, supervisor, site):

@@ -1,10 +1,38 @@
-"""Small pieces the admin pages share: badges and the data of the review map."""
+"""Small pieces the admin pages share: permission mixins, badges, review links and the data of the review map."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from surveys import access
 from surveys.models import Report
+
+
+class ReadOnly:
+    """An admin or inline that only shows: records written elsewhere (workflow, photos) or derived."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AdministratorsManage:
+    """Viewing follows the group's model permissions; adding, changing and deleting are for administrators."""
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and access.can_manage_lookups(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and access.can_manage_lookups(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and access.can_manage_lookups(request.user)
+
 
 # The admin of each report type, by Report.kind.
 SPECIFIC_MODEL = {Report.Kind.SURVEY: "surveyreport", Report.Kind.CLEARANCE: "clearancereport",

@@ -5,20 +5,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy
 
 from surveys import access
+from surveys.admin.common import AdministratorsManage
 from surveys.models import AdminArea, Donor, Organisation, Project, Team, User
 
 
-class LookupAdmin(admin.ModelAdmin):
-    """Viewing follows the group's model permissions; adding, changing and deleting are for administrators."""
-
-    def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and access.can_manage_lookups(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and access.can_manage_lookups(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and access.can_manage_lookups(request.user)
+class LookupAdmin(AdministratorsManage, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Organisation)
@@ -59,8 +51,8 @@ class AdminAreaAdmin(LookupAdmin):
 
 
 @admin.register(User)
-class FieldUserAdmin(UserAdmin):
-    """Users with their organisation, team and grants; their role is their group."""
+class FieldUserAdmin(AdministratorsManage, UserAdmin):
+    """Users with their organisation, team and grants; their role is their group. Only administrators see them."""
 
     fieldsets = [
         *UserAdmin.fieldsets,
@@ -83,15 +75,6 @@ class FieldUserAdmin(UserAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and access.can_manage_lookups(request.user)
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and access.can_manage_lookups(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and access.can_manage_lookups(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and access.can_manage_lookups(request.user)
 
     @admin.display(description=gettext_lazy("role"))
     def roles(self, obj):

@@ -379,15 +379,8 @@ class EoreSessionAdmin(ReportAdminMixin, admin.ModelAdmin):
 # Evidence and audit: read-only.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(common.ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Photo)

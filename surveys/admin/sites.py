@@ -15,7 +15,7 @@ DERIVED = ["reference", "status", "cancelled_area_m2", "reduced_area_m2", "clear
            "handed_over_on"]
 
 
-class SiteReportInline(admin.TabularInline):
+class SiteReportInline(common.ReadOnly, admin.TabularInline):
     """The site's reports, read-only, each linking to its review page."""
 
     extra = 0
@@ -24,15 +24,6 @@ class SiteReportInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return access.visible_reports(request.user, super().get_queryset(request)).select_related("team")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("status"))
     def status_badge(self, obj):
@@ -58,7 +49,9 @@ class SurveyInline(SiteReportInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(common.AdministratorsManage, admin.ModelAdmin):
+    """Sites are created and updated by approved surveys; administrators correct them, others look."""
+
     list_display = ["reference", "name", "site_type", "status", "estimated_area_m2", "cancelled_area_m2",
                     "reduced_area_m2", "cleared_area_m2", "remaining", "governorate", "organisation"]
     list_display_links = ["reference", "name"]
@@ -85,17 +78,6 @@ class SiteAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return access.visible_sites(request.user, super().get_queryset(request))
-
-    # Sites are created and updated by approved surveys; administrators correct them.
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and access.can_manage_lookups(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and access.can_manage_lookups(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and access.can_manage_lookups(request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         site = self.get_object(request, unquote(object_id))
