@@ -8,8 +8,14 @@ from surveys import workflow
 from surveys.models import Report, ReviewEvent, Site
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
 POLYGON = {"type": "Polygon", "coordinates": [[[39.0, 35.9], [39.001, 35.9], [39.001, 35.901], [39.0, 35.9]]]}
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups, whatever a transactional test before this one flushed."""
+    f.roles()
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,12 @@ def review_url(report) -> str:
 
 
 @pytest.fixture
+def roles(transactional_db):
+    """The role groups, whatever a transactional test before this one flushed."""
+    f.roles()
+
+
+@pytest.fixture
 def second_supervisor(org):
     return f.user(Role.SUPERVISOR, org, username="second_supervisor")
 
@@ -73,7 +79,8 @@ def test_a_move_on_a_report_someone_just_moved_gets_a_clear_message(client, supe
 
 @on_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
 def test_the_second_supervisor_waits_for_the_first_and_then_is_refused(supervisor, second_supervisor, collector):
     report = workflow.submit(f.survey(collector), collector)
     first_moved, release = threading.Event(), threading.Event()
@@ -107,7 +114,8 @@ def test_the_second_supervisor_waits_for_the_first_and_then_is_refused(superviso
 
 @on_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
 def test_two_supervisors_pressing_buttons_at_once_make_one_move(supervisor, second_supervisor, collector):
     from django.test import Client
 
@@ -142,7 +150,8 @@ def test_two_supervisors_pressing_buttons_at_once_make_one_move(supervisor, seco
 
 @on_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
 def test_two_supervisors_bulk_approving_the_same_reports_approve_each_once(supervisor, second_supervisor, collector):
     from django.contrib.messages import get_messages
     from django.test import Client
