@@ -27,9 +27,11 @@ def po_entries() -> dict[str, str]:
 
 def test_every_string_has_an_arabic_translation():
     entries = po_entries()
+    plural_forms = re.findall(r'^msgstr\[\d\] "(.*)"$', PO.read_text(encoding="utf-8"), re.M)
 
-    assert len(entries) > 300
+    assert len(entries) > 300 and len(plural_forms) % 6 == 0 and plural_forms
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
+    assert "" not in plural_forms
 
 
 def test_the_compiled_catalogue_holds_every_translation():
