@@ -374,3 +374,14 @@ def test_the_language_switch_keeps_the_worker_on_the_same_page(signed_in):
 
     assert response.status_code == 302 and response["Location"] == "/ar/reports/new/survey/"
     assert 'lang="ar" dir="rtl"' in signed_in.get(response["Location"]).content.decode()
+
+
+def test_a_form_with_photos_posted_twice_stores_each_photo_once(signed_in):
+    photo = images.small_jpeg()
+    post = data.survey(**{"newphoto-0-caption": "Gate"})
+
+    signed_in.post(new("survey"), {**post, "newphoto-0-image": images.upload(photo)})
+    signed_in.post(new("survey"), {**post, "newphoto-0-image": images.upload(photo)})  # the retry of a slow post
+
+    survey = SurveyReport.objects.get()
+    assert survey.photos.count() == 1 and not PendingPhoto.objects.exists()
