@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from surveys.models import Photo, Report, Role, Site, SiteStatus
+from surveys.models import AdminArea, Donor, Organisation, Photo, Project, Report, Role, Site, SiteStatus
 
 GROUP_NAMES = {
     Role.COLLECTOR: "Field collector",
@@ -171,6 +171,53 @@ def reports_for_figures(user, queryset: QuerySet | None = None) -> QuerySet:
         qs = Report.objects.all() if queryset is None else queryset
         return qs.none()
     return visible_reports(user, queryset).filter(status=Report.Status.APPROVED)
+
+
+def figure_projects(user) -> QuerySet:
+    """The grants a user may filter figures and exports by: no one learns the names of grants they cannot see."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Project.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Project.objects.filter(organisation_id=user.organisation_id)
+    if r == Role.DONOR:
+        return user.projects.all()
+    return Project.objects.none()
+
+
+def figure_donors(user) -> QuerySet:
+    if role(user) == Role.ADMINISTRATOR:
+        return Donor.objects.all()
+    return Donor.objects.filter(pk__in=figure_projects(user).values("donor_id"))
+
+
+def figure_organisations(user) -> QuerySet:
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    if r == Role.SUPERVISOR:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.filter(pk__in=figure_projects(user).values("organisation_id"))
+
+
+def figure_governorates(user) -> QuerySet:
+    """Governorates are public geography: everyone who sees figures may filter by any of them."""
+    if not can_see_figures(user):
+        return AdminArea.objects.none()
+    return AdminArea.objects.filter(level=AdminArea.Level.GOVERNORATE)
+
+
+def sees_staff_names(user) -> bool:
+    """Who captured a report is the operator's business: shown to its supervisors and administrators, not donors."""
+    return role(user) in (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def location_for(user, site_status: str | None, latitude: float | None, longitude: float | None
+                 ) -> tuple[float | None, float | None, bool]:
+    """The point a user may see for a report: (latitude, longitude, exact). Rounded to ~1 km when not exact."""
+    if sees_exact_location(user, site_status):
+        return latitude, longitude, True
+    return coarse(latitude), coarse(longitude), False
 
 
 def can_manage_lookups(user) -> bool:
