@@ -98,8 +98,7 @@ class Filters:
 class FiltersForm(forms.Form):
     """The filters as a form, with choices limited to what the user may see (used by the pages; usable by the API)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                help_text=_("Date of activity, inclusive."))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     project = forms.ModelChoiceField(Project.objects.none(), label=_("Project (grant)"), required=False,
                                      empty_label=_("All"))
