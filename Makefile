@@ -2,7 +2,6 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE := fieldapp.settings
 
 .PHONY: run test lint bench messages clean
 

@@ -159,7 +159,7 @@ def add_photo(report: Report, upload, user, *, photo_id: uuid.UUID | None = None
         taken_at=taken_at or processed.taken_at,
         latitude=latitude if latitude is not None else processed.latitude,
         longitude=longitude if longitude is not None else processed.longitude,
-        bytes=processed.image.size,
+        width=processed.width, height=processed.height, bytes=processed.image.size,
     )
     try:
         with transaction.atomic():

@@ -13,3 +13,6 @@ from fieldapp.settings import *  # noqa: E402, F403
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Users are made by the dozen in tests: a fast hash (never used outside the suite).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
             name='Photo',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
-                ('image', models.ImageField(height_field='height', upload_to=surveys.models.reports._photo_path, verbose_name='image', width_field='width')),
+                ('image', models.ImageField(upload_to=surveys.models.reports._photo_path, verbose_name='image')),
                 ('thumbnail', models.ImageField(upload_to=surveys.models.reports._photo_path, verbose_name='thumbnail')),
                 ('caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
                 ('width', models.PositiveIntegerField(default=0, verbose_name='width (px)')),

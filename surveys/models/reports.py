@@ -134,6 +134,12 @@ class Report(models.Model):
         return reverse("report_detail", args=[self.pk])
 
     def clean(self) -> None:
+        errors = self.validation_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def validation_errors(self) -> dict:
+        """Rules across fields, as {field: message}; each report type adds its own to these."""
         errors = {}
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = _(
@@ -144,8 +150,7 @@ class Report(models.Model):
             errors["project"] = _("This grant is not one of your organisation's.")
         if self.captured_at and self.captured_at > timezone.now() + timezone.timedelta(hours=1):
             errors["captured_at"] = _("The capture time is in the future; check the phone's clock.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def specific(self) -> "Report":
@@ -197,16 +202,14 @@ class SurveyReport(Report):
             models.CheckConstraint(condition=Q(estimated_area_m2__gte=0), name="survey_area_not_negative"),
         ]
 
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict:
+        errors = super().validation_errors()
         unknown = set(self.contamination or []) - set(EOCategory.values)
         if not isinstance(self.contamination, list) or unknown:
             errors["contamination"] = _("Choose contamination types from the list.")
         if self.site_id and self.organisation_id and self.site.organisation_id != self.organisation_id:
             errors["site"] = _("This site belongs to another organisation.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 class ClearanceReport(Report):
@@ -244,9 +247,8 @@ class ClearanceReport(Report):
             ),
         ]
 
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict:
+        errors = super().validation_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date is before the start date.")
         if self.activity_date and self.start_date and self.activity_date < self.start_date:
@@ -260,8 +262,7 @@ class ClearanceReport(Report):
                 errors["handed_over_to"] = _("A completion report needs who received the land.")
         if self.handover_date and self.start_date and self.handover_date < self.start_date:
             errors["handover_date"] = _("The handover cannot be before the work started.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def released_area_m2(self) -> int:
@@ -339,9 +340,8 @@ class EoreSession(Report):
                                    name="eore_first_time_within_total"),
         ]
 
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict:
+        errors = super().validation_errors()
         breakdown = self.breakdown_total
         if self.total_participants != breakdown:
             errors["total_participants"] = _(
@@ -351,8 +351,7 @@ class EoreSession(Report):
             errors["persons_with_disabilities"] = _("Persons with disabilities cannot be more than the total.")
         if self.first_time_attendees > self.total_participants:
             errors["first_time_attendees"] = _("First-time attendees cannot be more than the total.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def breakdown_total(self) -> int:
@@ -371,7 +370,7 @@ class Photo(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     report = models.ForeignKey(Report, models.CASCADE, related_name="photos", verbose_name=_("report"))
-    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     width = models.PositiveIntegerField(_("width (px)"), default=0)
