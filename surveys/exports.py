@@ -123,7 +123,8 @@ def _common(site_status: tuple[str, ...]) -> list[Column]:
         col("admin_area_pcode", "admin_area__pcode", _("OCHA P-code of that area, where known.")),
         col("place_name", "place_name", _("Place name as the team wrote it.")),
         col("latitude", point, _("WGS84 latitude, decimal degrees. Rounded to 0.01° (about 1 km) for donor viewers "
-                                 "unless the site is closed; see location_precision."), "latitude"),
+                                 "unless the report's site is closed (risk-education sessions have no site: always "
+                                 "rounded for them); see location_precision."), "latitude"),
         col("longitude", point, _("WGS84 longitude, decimal degrees, rounded like latitude."), "longitude"),
         col("location_precision", point, _("exact, or rounded (to about 1 km)."), "precision"),
         col("gps_accuracy_m", "gps_accuracy_m", _("Accuracy of the phone's GPS fix, metres."), "number"),

@@ -27,12 +27,6 @@ APPROVED = Report.Status.APPROVED
 DAY = date(2025, 1, 20)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Each test makes several users: the default hasher would spend most of the run hashing their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def approved(report):
     return f.set_status(report, APPROVED)
 

@@ -37,12 +37,6 @@ Q1 = {"date_from": date(2025, 1, 1), "date_to": date(2025, 3, 31)}
 APPROVED = Report.Status.APPROVED
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The fixture makes eight users: the default hasher would spend most of the run hashing their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _clearance(by, site, day, areas, items=(), status=APPROVED, **kw):
     cancelled, reduced, cleared = areas
     report = f.clearance(by, site, items=list(items), activity_date=day, start_date=day, end_date=day,
