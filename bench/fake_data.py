@@ -10,6 +10,7 @@ a raw executemany of their prepared values, so 100,000 reports take seconds, not
 
 import os
 import random
+import shutil
 import sys
 import tempfile
 import uuid
@@ -51,13 +52,19 @@ def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | N
 
     if child_env:
         return SimpleNamespace(env=child_env, teardown=lambda: None)
+    var_dir = os.environ["VAR_DIR"]
     if connection.vendor == "postgresql":
         name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
         url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
-        teardown = (lambda: None) if keep else (lambda: connection.creation.destroy_test_db(name, verbosity=0))
-        return SimpleNamespace(env={"DATABASE_URL": url, "VAR_DIR": os.environ["VAR_DIR"]}, teardown=teardown)
+
+        def teardown() -> None:
+            if not keep:
+                connection.creation.destroy_test_db(name, verbosity=0)
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+        return SimpleNamespace(env={"DATABASE_URL": url, "VAR_DIR": var_dir}, teardown=teardown)
     call_command("migrate", verbosity=0)
-    return SimpleNamespace(env={"VAR_DIR": os.environ["VAR_DIR"]}, teardown=lambda: None)
+    return SimpleNamespace(env={"VAR_DIR": var_dir}, teardown=lambda: shutil.rmtree(var_dir, ignore_errors=True))
 
 
 def _insert_rows(model, objs) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from itertools import islice
+from operator import itemgetter
 
 from django import forms
 from django.contrib import admin, messages
@@ -273,6 +274,7 @@ class Plan:
             template = request.build_absolute_uri(reverse("photo", args=[marker]))
             self._photo_url = lambda pk: template.replace(str(marker), str(pk))
         self._last_row = self._last_point = None
+        self._locate = access.location_rule(user)
         self.cells = [self._cell(c) for c in self.columns]
 
     def row(self, values: tuple) -> list:
@@ -293,7 +295,7 @@ class Plan:
         if values is not self._last_row:
             status = next((values[i] for i in at[2:] if values[i]), None)
             self._last_row = values
-            self._last_point = access.location_for(self.user, status, values[at[0]], values[at[1]])
+            self._last_point = self._locate(status, values[at[0]], values[at[1]])
         return self._last_point
 
     def _cell(self, column: Column) -> Callable[[tuple], object]:
@@ -303,7 +305,7 @@ class Plan:
         if kind == "text":
             return lambda v: neutralise(v[i])
         if kind == "number":
-            return lambda v: v[i]
+            return itemgetter(i)
         if kind == "date":
             return lambda v: v[i].isoformat() if v[i] else ""
         if kind == "datetime":
