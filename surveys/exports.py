@@ -389,11 +389,12 @@ def table_csv(rows: Iterable[Iterable], bom: bool = True) -> Iterator[bytes]:
 
 
 class ExportForm(FiltersForm):
-    values = forms.ChoiceField(label=_("Choices as"), required=False, widget=forms.RadioSelect,
+    # Not required: a link without them gets the defaults (labels, byte-order mark, no photo links).
+    values = forms.ChoiceField(label=_("Choices as"), required=False, widget=forms.RadioSelect, initial="labels",
                                choices=[("labels", _("labels in my language")), ("codes", _("codes"))])
     bom = forms.ChoiceField(label=_("Byte-order mark (for Excel)"), required=False, widget=forms.RadioSelect,
-                            choices=[("1", _("yes")), ("0", _("no"))])
-    photos = forms.ChoiceField(label=_("Photo links"), required=False, widget=forms.RadioSelect,
+                            initial="1", choices=[("1", _("yes")), ("0", _("no"))])
+    photos = forms.ChoiceField(label=_("Photo links"), required=False, widget=forms.RadioSelect, initial="0",
                                choices=[("0", _("no")), ("1", _("yes"))])
 
     def __init__(self, *args, user, **kwargs):

@@ -3,6 +3,7 @@ columns. Also the admin action that exports selected reports the same way."""
 
 import csv
 import io
+import re
 from datetime import UTC, date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from django.utils import translation
 
 from surveys import exports, views
 from surveys.models import AdminArea, ClearanceReport, EoreSession, Photo, Report, SurveyReport
@@ -287,7 +289,24 @@ def test_the_export_page_documents_every_column(world, donor, client):
     assert 'name="photos"' not in page  # donors cannot ask for photo links
 
 
+def test_the_export_page_works_in_arabic_with_the_defaults_chosen(supervisor, client):
+    client.force_login(supervisor)
+    page = client.get("/ar/figures/exports/").content.decode()
+
+    assert 'dir="rtl"' in page
+    checked = re.findall(r'<input[^>]*name="(\w+)" value="(\w+)"[^>]*checked>', page)
+    assert checked == [("values", "labels"), ("bom", "1"), ("photos", "0")]
+    assert 'formaction="/ar/figures/exports/eore.csv"' in page
+
+
 # The admin action ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english():
+    """Admin actions run after the middleware has chosen the language; a RequestFactory request has none."""
+    with translation.override("en"):
+        yield
 
 
 def _admin_request(user):
@@ -298,7 +317,7 @@ def _admin_request(user):
     return request
 
 
-def test_the_admin_action_exports_the_selected_approved_reports(world, supervisor):
+def test_the_admin_action_exports_the_selected_approved_reports(world, supervisor, english):
     request = _admin_request(supervisor)
     model_admin = admin.ModelAdmin(SurveyReport, admin.site)
     selected = SurveyReport.objects.filter(pk__in=[world.survey.pk, world.draft.pk])
@@ -312,7 +331,7 @@ def test_the_admin_action_exports_the_selected_approved_reports(world, superviso
         "1 selected report was left out: only approved reports are exported."]
 
 
-def test_the_admin_action_uses_the_type_of_a_single_type_selection(world, supervisor):
+def test_the_admin_action_uses_the_type_of_a_single_type_selection(world, supervisor, english):
     model_admin = admin.ModelAdmin(Report, admin.site)
     clearances = Report.objects.filter(pk__in=[world.completion.pk, world.progress.pk])
     mixed = Report.objects.filter(pk__in=[world.completion.pk, world.session.pk])
@@ -336,7 +355,7 @@ def test_the_admin_action_applies_the_same_access_rules(world, other_supervisor)
         world.elsewhere.reference]
 
 
-def test_the_admin_action_refuses_a_field_collector(world, collector):
+def test_the_admin_action_refuses_a_field_collector(world, collector, english):
     request = _admin_request(collector)
     model_admin = admin.ModelAdmin(ClearanceReport, admin.site)
 
