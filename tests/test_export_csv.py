@@ -332,9 +332,10 @@ def test_the_admin_action_exports_the_selected_approved_reports(world, superviso
 
 
 def test_the_admin_action_uses_the_type_of_a_single_type_selection(world, supervisor, english):
-    model_admin = admin.ModelAdmin(Report, admin.site)
-    clearances = Report.objects.filter(pk__in=[world.completion.pk, world.progress.pk])
-    mixed = Report.objects.filter(pk__in=[world.completion.pk, world.session.pk])
+    model_admin = admin.site._registry[Report]  # the review queue, with its annotations and ordering
+    listed = model_admin.get_queryset(_admin_request(supervisor))
+    clearances = listed.filter(pk__in=[world.completion.pk, world.progress.pk])
+    mixed = listed.filter(pk__in=[world.completion.pk, world.session.pk])
 
     one_type = exports.export_selected_csv(model_admin, _admin_request(supervisor), clearances)
     two_types = exports.export_selected_csv(model_admin, _admin_request(supervisor), mixed)
