@@ -7,5 +7,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("figures/", include("surveys.figures_urls")),
     path("", include("surveys.urls")),
 )
