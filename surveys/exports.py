@@ -420,9 +420,11 @@ def export_for(queryset: QuerySet) -> Export:
     return by_model[queryset.model]
 
 
-@admin.action(description=_("Export selected reports as CSV"))
+@admin.action(description=_("Export selected reports as CSV"), permissions=["export"])
 def export_selected_csv(modeladmin, request, queryset):
-    """Export the selected reports as the export page would: only those the user may export, same columns."""
+    """Export the selected reports as the export page would: only those the user may export, same columns.
+
+    Shown only where the model admin's has_export_permission says so (access.can_see_figures)."""
     user = request.user
     if not access.can_see_figures(user):
         modeladmin.message_user(request, _("You are not allowed to export reports."), messages.ERROR)

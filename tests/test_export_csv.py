@@ -362,3 +362,30 @@ def test_the_admin_action_refuses_a_field_collector(world, collector, english):
 
     assert exports.export_selected_csv(model_admin, request, ClearanceReport.objects.all()) is None
     assert [str(m) for m in get_messages(request)] == ["You are not allowed to export reports."]
+
+
+def test_the_admin_changelists_offer_the_export_action_to_reviewers_only(client, supervisor, collector, site):
+    from tests import factories as f
+
+    f.clearance(collector, site)  # admin shows no actions over an empty list
+    client.force_login(supervisor)
+    page = client.get("/en/admin/surveys/clearancereport/")
+    assert "export_selected_csv" in page.content.decode()
+    client.force_login(collector)
+    page = client.get("/en/admin/surveys/clearancereport/")
+    assert page.status_code == 200
+    assert "export_selected_csv" not in page.content.decode()
+
+
+def test_the_admin_export_action_answers_a_csv_of_the_selection(client, supervisor, collector, site):
+    from surveys import workflow
+    from tests import factories as f
+
+    report = workflow.approve(workflow.submit(f.clearance(collector, site, place_name="حي المشلب"), collector),
+                              supervisor)
+    client.force_login(supervisor)
+    response = client.post("/en/admin/surveys/clearancereport/",
+                           {"action": "export_selected_csv", "_selected_action": [report.pk]})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert report.reference in body and "حي المشلب" in body

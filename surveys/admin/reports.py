@@ -24,6 +24,7 @@ from surveys import access, flags, workflow
 from surveys.admin import common, history
 from surveys.admin.filters import FlagFilter, GovernorateFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
+from surveys.exports import export_selected_csv
 from surveys.models import (
     ClearanceReport,
     EoreSession,
@@ -71,7 +72,7 @@ def reopen_selected(modeladmin, request, queryset):
 class ReportAdminMixin:
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
 
-    actions = [approve_selected, return_selected, reopen_selected]
+    actions = [approve_selected, return_selected, reopen_selected, export_selected_csv]
     list_filter = [
         "status", FlagFilter, ("organisation", RelatedOnlyFieldListFilter), ("team", RelatedOnlyFieldListFilter),
         ("project", RelatedOnlyFieldListFilter), GovernorateFilter,
@@ -104,6 +105,9 @@ class ReportAdminMixin:
 
     def has_review_permission(self, request):
         return access.can_review(request.user) and request.user.has_perm("surveys.review_report")
+
+    def has_export_permission(self, request):
+        return access.can_see_figures(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["reference", "status", "submitted_at", "uuid"]
