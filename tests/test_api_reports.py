@@ -341,8 +341,14 @@ def test_lists_filter_by_status_team_project_dates_and_updates(api, collector, s
     assert ids(f"updated_since={since}") == {new.pk}
 
 
+def test_updated_since_takes_any_iso_offset(api, collector):
+    report = f.survey(collector)
+    response = api(collector).get("/api/v1/surveys/?updated_since=2000-01-01T00:00:00-20:25")
+    assert [row["id"] for row in response.data["results"]] == [report.pk]
+
+
 @pytest.mark.parametrize("query", ["status=lost", "team=abc", "team=1.5", "activity_date_from=yesterday",
-                                   "updated_since=soon", f"team={2**70}"])
+                                   "updated_since=soon", f"team={2**70}", "updated_since=9999-12-31T23:00:00-05:00"])
 def test_a_filter_value_that_does_not_parse_is_400(api, collector, query):
     assert api(collector).get(f"/api/v1/surveys/?{query}").status_code == 400
 
