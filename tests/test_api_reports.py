@@ -8,7 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys.models import ClearanceReport, EoreSession, Report, ReviewEvent, SiteStatus, SurveyReport
+from surveys.models import (
+    ClearanceReport,
+    EoreSession,
+    ExplosiveItem,
+    Report,
+    ReviewEvent,
+    SiteStatus,
+    SurveyReport,
+)
 from tests import factories as f
 
 YESTERDAY = f.YESTERDAY
@@ -55,6 +63,7 @@ def test_it_creates_a_survey_for_the_collectors_team(api, collector):
     assert report.status == Report.Status.DRAFT
     assert response.data["reference"] == report.reference
     assert response["Location"] == f"/api/v1/surveys/{report.pk}/"
+    assert report.history.get().history_user == collector
 
 
 def test_a_resend_with_the_same_content_answers_200_and_creates_nothing(api, collector):
@@ -266,6 +275,9 @@ def test_item_lines_sent_replace_the_stored_ones_and_lines_left_out_stay(api, co
     response = client.patch(f"/api/v1/clearances/{report.pk}/", {"items": lines}, format="json")
     assert response.status_code == 200
     assert [(i.category, i.quantity) for i in report.items.all()] == [("ap_mine", 7)]
+    history = ExplosiveItem.history.order_by("history_id")
+    assert [(h.history_type, h.category) for h in history] == [("+", "uxo"), ("-", "uxo"), ("+", "ap_mine")]
+    assert history.last().history_user == collector
 
 
 def test_an_invalid_change_leaves_the_report_as_it_was(api, collector, site):
