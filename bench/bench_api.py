@@ -35,7 +35,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from PIL import Image  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -105,7 +105,13 @@ def main() -> None:
 
             cProfile.runctx("for _ in range(5): client.get(profile)", globals(), {"client": client, "profile": profile},
                             sort="cumulative")
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             assert client.get("/api/v1/surveys/?limit=50").status_code == 200
         print(f"GET /api/v1/surveys/?limit=50: {median_ms(lambda: client.get('/api/v1/surveys/?limit=50')):.1f} ms "
               f"median, {len(queries)} queries")
