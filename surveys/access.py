@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from surveys.models import Photo, Project, Report, Role, Site, SiteStatus
+from surveys.models import Photo, Project, Report, ReviewEvent, Role, Site, SiteStatus
 
 GROUP_NAMES = {
     Role.COLLECTOR: "Field collector",
@@ -95,6 +95,12 @@ def can_review(user) -> bool:
     return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
+def visible_review_events(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The review history of the reports this user may see."""
+    qs = ReviewEvent.objects.all() if queryset is None else queryset
+    return qs.filter(report__in=visible_reports(user).values("pk"))
+
+
 def get_report_for_user(user, pk: int, action: str = "view") -> Report:
     """The report (as its specific type) if the user may see it; 404 if not, 403 if they may see but not `action` it.
 
@@ -117,10 +123,11 @@ def can_view_photos(user) -> bool:
     return role(user) in (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def visible_photos(user) -> QuerySet:
+def visible_photos(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Photo.objects.all() if queryset is None else queryset
     if not can_view_photos(user):
-        return Photo.objects.none()
-    return Photo.objects.filter(report__in=visible_reports(user).values("pk"))
+        return qs.none()
+    return qs.filter(report__in=visible_reports(user).values("pk"))
 
 
 def get_photo_for_user(user, pk) -> Photo:
