@@ -193,7 +193,7 @@ def test_more_persons_with_disabilities_than_participants_is_refused(api, collec
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "donor"])
-def test_only_capturers_create_reports(api, request, persona):
+def test_only_capturers_create_reports(api, request, db, persona):
     response = api(request.getfixturevalue(persona)).post("/api/v1/surveys/", survey_body(), format="json")
     assert response.status_code == 403
     assert Report.objects.count() == 0
