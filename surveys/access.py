@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from surveys.models import Photo, Project, Report, ReviewEvent, Role, Site, SiteStatus
+from surveys.models import PendingPhoto, Photo, Project, Report, ReviewEvent, Role, Site, SiteStatus
 
 GROUP_NAMES = {
     Role.COLLECTOR: "Field collector",
@@ -151,6 +151,28 @@ def can_add_photo(user, report: Report) -> bool:
     )
 
 
+def can_hold_photo(user, form_uuid) -> bool:
+    """A photo may wait for the report of `form_uuid` if the user may create that report, or edit it once it exists."""
+    report = Report.objects.filter(uuid=form_uuid).first()
+    if report is None:
+        return can_create_report(user)
+    return can_add_photo(user, report)
+
+
+def pending_photos(user, form_uuid) -> QuerySet:
+    """Photos waiting for a report that is not saved yet: only the person who chose them sees them."""
+    if role(user) is None:
+        return PendingPhoto.objects.none()
+    return PendingPhoto.objects.filter(uploaded_by=user, form_uuid=form_uuid)
+
+
+def get_pending_photo_for_user(user, pk) -> PendingPhoto:
+    found = PendingPhoto.objects.filter(pk=pk, uploaded_by_id=user.pk).first() if role(user) else None
+    if found is None:
+        raise Http404("No such photo.")
+    return found
+
+
 # Sites -----------------------------------------------------------------------------------------------------------------
 
 
@@ -170,11 +192,29 @@ def visible_sites(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.none()
 
 
+def capture_sites(user) -> QuerySet:
+    """Sites a field worker may report on: their team's, and their organisation's sites that no team holds."""
+    if not can_create_report(user):
+        return Site.objects.none()
+    return visible_sites(user).filter(
+        Q(team_id=user.team_id) | Q(team__isnull=True, organisation_id=user.team.organisation_id)
+    )
+
+
 def sees_exact_location(user, site_status: str | None) -> bool:
     """Donor viewers see the location of a hazard only to about 1 km until the site is closed (cleared)."""
     if role(user) != Role.DONOR:
         return True
     return site_status == SiteStatus.CLOSED
+
+
+def sees_report_location(user, report: Report) -> bool:
+    """Whether the user sees a report's exact point and outline: a risk-education session marks no hazard."""
+    report = report.specific
+    if report.kind == Report.Kind.EORE:
+        return True
+    site = getattr(report, "site", None)
+    return sees_exact_location(user, site.status if site else None)
 
 
 def coarse(value: float | None) -> float | None:

@@ -29,8 +29,10 @@ LONG_EDGE_PX = 1600
 THUMB_EDGE_PX = 320
 JPEG_QUALITY = 82
 FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: the JPEG variant many phone cameras write
-# Markup or script inside an image file means it was made to be read as something else too.
-_POLYGLOT = re.compile(rb"<\s*(script|html|svg|iframe|body|\?php|%)|#!/|javascript:", re.IGNORECASE)
+# Markup or script in an image's metadata, or after its end, means it was made to be read as something else too. Only
+# those parts are searched: compressed pixel data is random-looking bytes in which any short pattern turns up by chance
+# (a two-byte one like "<%" in nearly every photo).
+_POLYGLOT = re.compile(rb"<(script|html|svg|iframe|body|object|embed)[\s/>]|<\?php|javascript:", re.IGNORECASE)
 
 
 @dataclass
@@ -48,15 +50,90 @@ def _refuse(message) -> ValidationError:
     return ValidationError(message, code="photo")
 
 
-def _trailing_data(data: bytes, fmt: str) -> bool:
-    """Bytes after the image's end marker (other than padding): something was appended to the picture."""
-    if fmt in ("JPEG", "MPO"):
-        end = data.rfind(b"\xff\xd9")
-        return end == -1 or data[end + 2:].strip(b"\x00\r\n ") != b""
-    if fmt == "PNG":
-        end = data.rfind(b"IEND")
-        return end == -1 or data[end + 8:].strip(b"\x00\r\n ") != b""
-    return False
+def _jpeg_layout(data: bytes) -> tuple[list[bytes], int | None]:
+    """The metadata segments (APPn, COM) of a JPEG and the offset just past its end-of-image marker (None: no end).
+
+    Walks the segments and skips each scan's compressed data up to the next marker. Images that follow directly (the
+    second picture of an MPO) are walked the same way.
+    """
+    metadata: list[bytes] = []
+    i, n = 0, len(data)
+    while data[i:i + 2] == b"\xff\xd8":
+        i += 2
+        end = None
+        while i + 1 < n and end is None:
+            if data[i] != 0xFF:
+                return metadata, None
+            marker = data[i + 1]
+            if marker == 0xFF:  # fill byte
+                i += 1
+            elif marker == 0xD9:
+                end = i + 2
+            elif marker == 0x01 or 0xD0 <= marker <= 0xD7:
+                i += 2
+            else:
+                length = int.from_bytes(data[i + 2:i + 4], "big")
+                if length < 2 or i + 2 + length > n:
+                    return metadata, None
+                if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+                    metadata.append(data[i + 4:i + 2 + length])
+                i += 2 + length
+                if marker == 0xDA:  # compressed data runs to the next marker that is not stuffing or a restart
+                    while True:
+                        i = data.find(b"\xff", i)
+                        if i == -1 or i + 1 >= n:
+                            return metadata, None
+                        following = data[i + 1]
+                        if following == 0x00 or 0xD0 <= following <= 0xD7:
+                            i += 2
+                        elif following == 0xFF:
+                            i += 1
+                        else:
+                            break
+        if end is None:
+            return metadata, None
+        i = end
+    return metadata, i
+
+
+def _png_layout(data: bytes) -> tuple[list[bytes], int | None]:
+    """The ancillary chunks (text, EXIF...) of a PNG and the offset just past its IEND chunk."""
+    metadata: list[bytes] = []
+    i, n = 8, len(data)
+    while i + 12 <= n:
+        length = int.from_bytes(data[i:i + 4], "big")
+        kind = data[i + 4:i + 8]
+        if i + 12 + length > n:
+            return metadata, None
+        if kind == b"IEND":
+            return metadata, i + 12 + length
+        if kind[:1].islower():
+            metadata.append(data[i + 8:i + 8 + length])
+        i += 12 + length
+    return metadata, None
+
+
+def _webp_layout(data: bytes) -> tuple[list[bytes], int | None]:
+    """The EXIF and XMP chunks of a WebP and the end of its RIFF container."""
+    end = 8 + int.from_bytes(data[4:8], "little")
+    if end > len(data):
+        return [], None
+    metadata: list[bytes] = []
+    i = 12
+    while i + 8 <= end:
+        kind, length = data[i:i + 4], int.from_bytes(data[i + 4:i + 8], "little")
+        if kind in (b"EXIF", b"XMP "):
+            metadata.append(data[i + 8:i + 8 + length])
+        i += 8 + length + (length & 1)
+    return metadata, end
+
+
+_LAYOUTS = {"JPEG": _jpeg_layout, "MPO": _jpeg_layout, "PNG": _png_layout, "WEBP": _webp_layout}
+
+
+def _hides_something(data: bytes, metadata: list[bytes], end: int) -> bool:
+    """Anything but padding after the image's end, or markup or script in its metadata: a polyglot file."""
+    return bool(data[end:].strip(b"\x00\r\n ")) or any(_POLYGLOT.search(part) for part in metadata)
 
 
 def _gps_degrees(values, ref) -> float | None:
@@ -75,7 +152,8 @@ def _exif_facts(image: Image.Image) -> tuple[datetime | None, float | None, floa
     raw = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if isinstance(raw, str):
         with contextlib.suppress(ValueError):
-            taken_at = timezone.make_aware(datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S"), timezone.utc)
+            # Cameras write local time with no zone: read it in the site's zone (TIME_ZONE), as forms read times.
+            taken_at = timezone.make_aware(datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     if gps:
         lat = _gps_degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef))
@@ -108,18 +186,23 @@ def process(upload) -> Processed:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise _refuse(_("This image has too many pixels to be a photo.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _refuse(_("This file is not a photo we can read. Send a JPEG, PNG or WebP image.")) from None
     if fmt not in FORMATS:
         raise _refuse(_("Only JPEG, PNG and WebP photos are accepted."))
     if width * height > MAX_PIXELS:
         raise _refuse(_("This image has too many pixels to be a photo (%(mp)s megapixels).")
                       % {"mp": width * height // 1_000_000})
-    if _POLYGLOT.search(data) or _trailing_data(data, fmt):
-        raise _refuse(_("This photo file contains something other than an image and was refused."))
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # the full decode: a truncated or corrupt file fails here
+            metadata, end = _LAYOUTS[fmt](data)
+            if end is None:
+                raise OSError("no end of image")
+            if _hides_something(data, metadata, end):
+                raise _refuse(_("This photo file contains something other than an image and was refused."))
             taken_at, lat, lon = _exif_facts(image)
             upright = ImageOps.exif_transpose(image)
             if upright.mode in ("RGBA", "LA", "P"):

@@ -5,9 +5,14 @@ from surveys import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("reports/new/<str:kind>/", views.report_new, name="report_new"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("photos/pending/", views.pending_photo_upload, name="pending_photo_upload"),
+    path("photos/pending/<uuid:pk>/", views.pending_photo, name="pending_photo"),
     path("photos/<uuid:pk>/", views.photo, name="photo"),
     path("photos/<uuid:pk>/thumbnail/", views.photo, {"thumbnail": True}, name="photo_thumbnail"),
 ]

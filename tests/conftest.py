@@ -2,6 +2,7 @@
 
 
 import pytest
+from django.utils import translation
 
 from surveys.models import Role
 from tests import factories as f
@@ -66,6 +67,31 @@ def other_supervisor(other_org):
 @pytest.fixture
 def site(org, team):
     return f.site(org, team=team)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request for an Arabic page leaves Arabic active in the thread."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores photos under its own temporary folder, never in the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium; background networking off, as the machine has no internet."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }
 
 
 @pytest.fixture(autouse=True)

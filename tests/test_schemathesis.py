@@ -40,11 +40,6 @@ FRESH_REPORT = {
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
 def _keep_the_test_transaction():
     """Requests go through the real WSGI handler, which closes a database connection found inside a transaction at
     the start and end of each request (on PostgreSQL that ends the test's transaction); Django's test client does

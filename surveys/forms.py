@@ -1,0 +1,348 @@
+"""Forms of the field pages. They clean and normalise what a worker typed (digits, dates, choices); rules that span
+fields live in the models' clean(), which a ModelForm runs, so the server checks the same rules whatever the client.
+
+Numbers: phones with an Arabic keyboard type Arabic-Indic (٠١٢٣) or Persian (۰۱۲۳) digits and the Arabic decimal
+separator (٫). Every number and date field of these forms goes through normalise_digits (the one place this happens),
+and is rendered as a text input with `inputmode`, which brings up the numeric keypad without the browser's own number
+parsing (which refuses those digits).
+"""
+
+from django import forms
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from surveys import access, geo
+from surveys.models import (
+    AGE_BANDS,
+    PARTICIPANT_FIELDS,
+    SEXES,
+    AdminArea,
+    ClearanceReport,
+    EOCategory,
+    EoreSession,
+    ExplosiveItem,
+    PendingPhoto,
+    Photo,
+    Project,
+    SurveyReport,
+)
+
+# Arabic-Indic and Persian digits to Latin, the Arabic decimal separator and the minus sign to ASCII; thousands
+# separators (Arabic, spaces) dropped.
+_DIGITS = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫−",
+    "01234567890123456789.-",
+    "٬\u00a0\u202f\u2009 ",
+)
+
+
+def normalise_digits(value):
+    """Latin digits for whatever digits the phone's keyboard typed."""
+    if isinstance(value, str):
+        return value.translate(_DIGITS)
+    return value
+
+
+class _Digits:
+    """A form field that accepts any of the digits above; rendered as text with a numeric keypad."""
+
+    inputmode = "numeric"
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        return super().to_python(normalise_digits(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.inputmode:
+            attrs.update({"inputmode": self.inputmode, "autocomplete": "off"})
+        return attrs
+
+
+class IntegerField(_Digits, forms.IntegerField):
+    pass
+
+
+class FloatField(_Digits, forms.FloatField):
+    inputmode = "decimal"
+
+
+class DecimalField(_Digits, forms.DecimalField):
+    inputmode = "decimal"
+
+
+class DateInput(forms.DateInput):
+    """The phone's native date picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateField(_Digits, forms.DateField):
+    inputmode = None
+    widget = DateInput
+
+
+_FORM_FIELDS = [
+    (models.DecimalField, DecimalField),
+    (models.FloatField, FloatField),
+    (models.IntegerField, IntegerField),
+    (models.DateTimeField, None),
+    (models.DateField, DateField),
+]
+
+
+def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field of a model field, with the digit-normalising number and date fields above."""
+    for model_class, form_class in _FORM_FIELDS:
+        if isinstance(db_field, model_class):
+            if form_class and not db_field.choices:
+                kwargs.setdefault("form_class", form_class)
+            break
+    return db_field.formfield(**kwargs)
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdminArea) -> str:
+        return f"{obj} · {obj.get_level_display()}"
+
+
+class SiteSelect(forms.Select):
+    """A site list whose options carry the site's facts, so a script can fill the survey form from a picked site."""
+
+    facts: dict = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        key = getattr(value, "value", value)
+        option["attrs"].update(self.facts.get(key, {}))
+        return option
+
+
+# Report forms ----------------------------------------------------------------------------------------------------------
+
+COMMON_FIELDS = [
+    "uuid", "activity_date", "project", "admin_area", "place_name", "latitude", "longitude", "gps_accuracy_m",
+    "polygon", "notes",
+]
+
+
+class ReportForm(forms.ModelForm):
+    """What every report form shares: when, where (with GPS and an optional outline), which grant, notes.
+
+    `uuid` is the report's device UUID, made when the form is first shown (by the server, or by the page's script):
+    a form posted twice finds the report the first post made instead of making another.
+    """
+
+    admin_area = AreaChoiceField(queryset=AdminArea.objects.all(), required=False,
+                                label=_("Administrative area"))
+    radio_fields: tuple[str, ...] = ()
+    # Figures a worker may leave empty (empty means none), and figures that start empty on a new form rather than at
+    # 0, which a worker on a phone would have to delete before typing.
+    zero_if_empty: tuple[str, ...] = ()
+    empty_when_new: tuple[str, ...] = ()
+
+    class Meta:
+        fields = COMMON_FIELDS
+        formfield_callback = formfield
+        widgets = {
+            "uuid": forms.HiddenInput,
+            "polygon": forms.HiddenInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"activity_date": _("Date of activity")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["uuid"].disabled = True
+        else:
+            # Set before validation, so the models' cross-field rules (same organisation...) see them.
+            self.instance.team = user.team
+            self.instance.organisation_id = user.team.organisation_id
+            self.instance.captured_by = user
+            self.initial.setdefault("uuid", self.instance.uuid)
+            self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
+        self.fields["project"].queryset = Project.objects.filter(organisation_id=self.instance.organisation_id)
+        for name in self.radio_fields:
+            field = self.fields[name]
+            field.widget = forms.RadioSelect()
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
+        for name in self.zero_if_empty:
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = "0"
+        if self.is_new:
+            self.initial.update(dict.fromkeys((*self.zero_if_empty, *self.empty_when_new), ""))
+
+    def clean(self):
+        data = super().clean()
+        for name in self.zero_if_empty:
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
+
+    @property
+    def is_new(self) -> bool:
+        return not self.instance.pk
+
+
+class SurveyForm(ReportForm):
+    contamination = forms.MultipleChoiceField(
+        label=_("Contamination types"), choices=EOCategory.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    radio_fields = ("survey_type", "priority", "classification", "evidence")
+    zero_if_empty = ("expected_beneficiaries",)
+    empty_when_new = ("estimated_area_m2",)
+
+    class Meta(ReportForm.Meta):
+        model = SurveyReport
+        fields = [
+            *COMMON_FIELDS, "survey_type", "site", "site_name", "site_type", "priority", "classification", "evidence",
+            "contamination", "estimated_area_m2", "blockage", "expected_beneficiaries",
+        ]
+        widgets = {**ReportForm.Meta.widgets, "site": SiteSelect}
+        help_texts = {"estimated_area_m2": ""}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        sites = access.capture_sites(user).order_by("name")
+        site = self.fields["site"]
+        site.queryset = sites
+        site.empty_label = _("— A new site —")
+        site.widget.facts = {
+            s.pk: {
+                "data-name": s.name, "data-site-type": s.site_type, "data-priority": s.priority,
+                "data-classification": s.classification, "data-evidence": s.evidence,
+                "data-area": s.estimated_area_m2,
+            }
+            for s in sites
+        }
+        self.fields["site_name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("site_name"):
+            if data.get("site"):
+                data["site_name"] = data["site"].name
+            elif "site_name" not in self.errors:
+                self.add_error("site_name", _("Enter the name of the new site, or pick an existing site."))
+        return data
+
+
+class ClearanceForm(ReportForm):
+    radio_fields = ("stage", "method")
+    zero_if_empty = ("cancelled_area_m2", "reduced_area_m2", "cleared_area_m2", "depth_cm")
+
+    class Meta(ReportForm.Meta):
+        model = ClearanceReport
+        fields = [
+            *COMMON_FIELDS, "site", "stage", "method", "start_date", "end_date", "cancelled_area_m2", "reduced_area_m2",
+            "cleared_area_m2", "depth_cm", "handover_date", "handed_over_to", "handover_notes",
+        ]
+        widgets = {**ReportForm.Meta.widgets, "handover_notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {**ReportForm.Meta.labels, "activity_date": _("Date of report")}
+        help_texts = {"cancelled_area_m2": "", "reduced_area_m2": "", "cleared_area_m2": ""}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["site"].queryset = access.capture_sites(user).order_by("name")
+        self.fields["site"].empty_label = _("— Choose the site —")
+
+
+ItemFormSet = forms.inlineformset_factory(
+    ClearanceReport, ExplosiveItem, fields=["category", "quantity", "weight_kg", "disposal"], extra=2,
+    can_delete=True, formfield_callback=formfield,
+)
+
+
+class EoreForm(ReportForm):
+    radio_fields = ("delivery_method",)
+    zero_if_empty = (*PARTICIPANT_FIELDS, "persons_with_disabilities", "first_time_attendees", "posters_qty",
+                     "brochures_qty")
+    empty_when_new = ("total_participants",)
+
+    class Meta(ReportForm.Meta):
+        model = EoreSession
+        fields = [
+            *COMMON_FIELDS, "place_type", "delivery_method", *PARTICIPANT_FIELDS,
+            "total_participants", "persons_with_disabilities", "first_time_attendees", "posters_qty",
+            "brochures_qty", "other_materials",
+        ]
+        labels = {**ReportForm.Meta.labels, "activity_date": _("Date of session")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in PARTICIPANT_FIELDS:
+            self.fields[name].widget.attrs.update({"class": "form-control", "aria-label": self.fields[name].label})
+
+    def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The participant counts as rows (age bands) of female and male cells."""
+        return [(label, [self[f"{sex}_{band}"] for sex, _s in SEXES]) for band, label in AGE_BANDS]
+
+
+REPORT_FORMS: dict[str, type[ReportForm]] = {"survey": SurveyForm, "clearance": ClearanceForm, "eore": EoreForm}
+
+
+# Photos ----------------------------------------------------------------------------------------------------------------
+
+
+class PhotoForm(forms.Form):
+    """One photo as a file input sends it. The file is checked by surveys.photos, not by an ImageField."""
+
+    image = forms.FileField(label=_("Photo"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+PhotoSlotFormSet = forms.formset_factory(PhotoForm, extra=3)
+
+
+class PendingPhotoForm(PhotoForm):
+    """A photo the page's script downscaled on the phone, with the facts it read from the camera's EXIF."""
+
+    form_uuid = forms.UUIDField()
+    photo_id = forms.UUIDField(required=False)
+    taken_at = forms.DateTimeField(required=False)
+    latitude = FloatField(required=False, validators=[geo.validate_latitude])
+    longitude = FloatField(required=False, validators=[geo.validate_longitude])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = True
+
+
+class PhotoListForm(forms.Form):
+    """Captions and removals for the photos already on a report form: stored ones and ones waiting for the report."""
+
+    def __init__(self, *args, photos: list[Photo | PendingPhoto], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos = photos
+        if self.is_bound:
+            # A photo that arrived with this very post has no caption field in it yet: it keeps its own caption.
+            self.data = self.data.copy()
+        for photo in photos:
+            key = f"photo-{photo.pk}-caption"
+            self.fields[key] = forms.CharField(label=_("Caption"), max_length=300, required=False,
+                                               initial=photo.caption)
+            self.fields[f"photo-{photo.pk}-remove"] = forms.BooleanField(label=_("Remove"), required=False)
+            if self.is_bound and key not in self.data:
+                self.data[key] = photo.caption
+
+    def rows(self):
+        for photo in self.photos:
+            pending = isinstance(photo, PendingPhoto)
+            url = reverse("pending_photo" if pending else "photo_thumbnail", args=[photo.pk])
+            yield photo, url, self[f"photo-{photo.pk}-caption"], self[f"photo-{photo.pk}-remove"]
+
+    def changes(self, pending: bool):
+        """(photo, caption, remove) for each stored (or each pending) photo."""
+        for photo in self.photos:
+            if isinstance(photo, PendingPhoto) == pending:
+                yield (photo, self.cleaned_data[f"photo-{photo.pk}-caption"],
+                       self.cleaned_data[f"photo-{photo.pk}-remove"])
