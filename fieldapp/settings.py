@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -180,6 +181,9 @@ MAP_TILE_ATTRIBUTION = os.getenv("MAP_TILE_ATTRIBUTION", "")
 GPS_ACCURACY_WARN_M = envint("GPS_ACCURACY_WARN_M", 50)
 POLYGON_AREA_TOLERANCE = 0.20
 
+# The API: session (the web app, with its CSRF token) and token authentication (scripts, other systems); throttled
+# per user (per address before signing in); lists paginated by limit/offset, never longer than API_MAX_PAGE_SIZE.
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -187,16 +191,31 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "surveys.api.pagination.Pagination",
     "PAGE_SIZE": envint("API_PAGE_SIZE", 50),
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.getenv("API_THROTTLE_USER", "2000/hour")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    # A phone catching up after days offline sends each report and each photo as one request: allow bursts of that.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.getenv("API_THROTTLE_USER", "2000/hour"),
+        "anon": os.getenv("API_THROTTLE_ANON", "100/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mine action field reports API",
     "DESCRIPTION": "Survey, clearance and risk-education reports of demining field teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: read-only fields (reference, status, flags...) are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "surveys.models.reports.Report.Status",
+        "SiteStatusEnum": "surveys.models.choices.SiteStatus",
+        "EOCategoryEnum": "surveys.models.choices.EOCategory",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,9 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from surveys.api import DESCRIPTION as API_DESCRIPTION
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The API is not a page: no language prefix.
+    path("api/v1/", include("surveys.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
+         name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

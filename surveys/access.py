@@ -79,6 +79,13 @@ def can_create_report(user) -> bool:
     return role(user) in (Role.COLLECTOR, Role.ADMINISTRATOR) and bool(user.team_id)
 
 
+def selectable_projects(user) -> QuerySet:
+    """The grants a user may put on the reports they capture: those of their team's organisation."""
+    if not can_create_report(user):
+        return Project.objects.none()
+    return Project.objects.filter(organisation_id=user.team.organisation_id)
+
+
 def can_edit_report(user, report: Report) -> bool:
     """Content changes: the collector's own draft or returned report (an administrator may fix any of those)."""
     if not report.is_editable:
@@ -147,7 +154,17 @@ def get_photo_for_user(user, pk) -> Photo:
 
 
 def can_add_photo(user, report: Report) -> bool:
-    return can_edit_report(user, report)
+    """Photos go with the collector's own draft or returned report, and also with their submitted report while it
+    waits for the photos its device announced: the phone sends the report first, then each photo, and the report
+    must not be stuck half-sent because the supervisor's queue already has it."""
+    if can_edit_report(user, report):
+        return True
+    return (
+        report.status == Report.Status.SUBMITTED
+        and role(user) in (Role.COLLECTOR, Role.ADMINISTRATOR)
+        and report.captured_by_id == user.pk
+        and report.waiting_for_photos
+    )
 
 
 def can_hold_photo(user, form_uuid) -> bool:
