@@ -8,24 +8,9 @@ from surveys import workflow
 from surveys.models import Report, ReviewEvent, Site
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 POLYGON = {"type": "Polygon", "coordinates": [[[39.0, 35.9], [39.001, 35.9], [39.001, 35.901], [39.0, 35.9]]]}
 
-
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, whatever a transactional test before this one flushed."""
-    f.roles()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"],
-    }
 
 
 def test_a_supervisor_reviews_the_queue_in_admin(page, live_server, collector, supervisor, org, settings):

@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from PIL import Image
 from playwright.sync_api import expect
 
 from surveys import workflow
-from surveys.access import GROUP_NAMES
 from surveys.models import ClearanceReport, EoreSession, Report, SurveyReport
 from tests import factories as f
 from tests import images
@@ -22,16 +20,6 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 HERE = {"latitude": 35.951234, "longitude": 39.012345}
 
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """A live-server test empties the database when it ends, the role groups of the data migration included.
-
-    (serialized_rollback would restore them, but Playwright's sync API runs tests in a context where Django's
-    connection is not the one the serialized copy was kept on, once other tests opened the database first.)
-    """
-    for name in GROUP_NAMES.values():
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture(scope="module")

@@ -26,11 +26,6 @@ def review_url(report) -> str:
     return f"/en/admin/surveys/{type(report).__name__.lower()}/{report.pk}/review/"
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, whatever a transactional test before this one flushed."""
-    f.roles()
-
 
 @pytest.fixture
 def second_supervisor(org):
@@ -80,7 +75,6 @@ def test_a_move_on_a_report_someone_just_moved_gets_a_clear_message(client, supe
 @on_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("roles")
 def test_the_second_supervisor_waits_for_the_first_and_then_is_refused(supervisor, second_supervisor, collector):
     report = workflow.submit(f.survey(collector), collector)
     first_moved, release = threading.Event(), threading.Event()
@@ -115,7 +109,6 @@ def test_the_second_supervisor_waits_for_the_first_and_then_is_refused(superviso
 @on_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("roles")
 def test_two_supervisors_pressing_buttons_at_once_make_one_move(supervisor, second_supervisor, collector):
     from django.test import Client
 
@@ -151,7 +144,6 @@ def test_two_supervisors_pressing_buttons_at_once_make_one_move(supervisor, seco
 @on_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("roles")
 def test_two_supervisors_bulk_approving_the_same_reports_approve_each_once(supervisor, second_supervisor, collector):
     from django.contrib.messages import get_messages
     from django.test import Client

@@ -352,22 +352,9 @@ def test_the_csv_holds_the_same_figures(world, donor, client):
 # On a phone ------------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {"executable_path": "/usr/bin/chromium", "args": [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]}
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, whatever a transactional test before this one flushed."""
-    f.roles()
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("roles")
 def test_a_donor_reads_the_figures_on_a_phone_in_arabic(world, donor, live_server, page):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/ar/login/")
