@@ -43,8 +43,8 @@ bench: $(VENV)/.dev
 # Re-extract and compile the translations (needs GNU gettext: apt-get install gettext). The .mo files are committed,
 # so neither `make run` nor `make test` needs gettext.
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages -l ar --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' -i 'bench/*'
-	$(BIN)/python manage.py compilemessages -l ar -i .venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ar --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' -i 'bench/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ar -i .venv
 
 # Rewrite the trimmed Bootstrap stylesheets the pages load (only the rules for classes the templates and scripts use):
 # after adding a Bootstrap class to a template. The files are committed; the suite checks they are up to date.

@@ -19,5 +19,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("figures/", include("surveys.figures_urls")),
     path("", include("surveys.urls")),
 )

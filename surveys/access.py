@@ -9,11 +9,25 @@ The rules (DOMAIN.md, "Who sees what"):
 A user's role is their group (a superuser is an administrator); a user with no role sees nothing.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from surveys.models import PendingPhoto, Photo, Project, Report, Role, Site, SiteStatus
+from surveys.models import (
+    AdminArea,
+    Donor,
+    Organisation,
+    PendingPhoto,
+    Photo,
+    Project,
+    Report,
+    ReviewEvent,
+    Role,
+    Site,
+    SiteStatus,
+)
 
 GROUP_NAMES = {
     Role.COLLECTOR: "Field collector",
@@ -95,6 +109,12 @@ def can_review(user) -> bool:
     return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
+def visible_review_events(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The review history of the reports this user may see."""
+    qs = ReviewEvent.objects.all() if queryset is None else queryset
+    return qs.filter(report__in=visible_reports(user).values("pk"))
+
+
 def get_report_for_user(user, pk: int, action: str = "view") -> Report:
     """The report (as its specific type) if the user may see it; 404 if not, 403 if they may see but not `action` it.
 
@@ -117,10 +137,13 @@ def can_view_photos(user) -> bool:
     return role(user) in (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def visible_photos(user) -> QuerySet:
+def visible_photos(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Photo.objects.all() if queryset is None else queryset
     if not can_view_photos(user):
-        return Photo.objects.none()
-    return Photo.objects.filter(report__in=visible_reports(user).values("pk"))
+        return qs.none()
+    if role(user) == Role.ADMINISTRATOR:
+        return qs  # no subquery of every report id: exports ask this once per chunk of rows
+    return qs.filter(report__in=visible_reports(user).values("pk"))
 
 
 def get_photo_for_user(user, pk) -> Photo:
@@ -196,17 +219,18 @@ def capture_sites(user) -> QuerySet:
 
 def sees_exact_location(user, site_status: str | None) -> bool:
     """Donor viewers see the location of a hazard only to about 1 km until the site is closed (cleared)."""
-    if role(user) != Role.DONOR:
-        return True
-    return site_status == SiteStatus.CLOSED
+    return _sees_exact_location(role(user), site_status)
+
+
+def _sees_exact_location(user_role: Role | None, site_status: str | None) -> bool:
+    return user_role != Role.DONOR or site_status == SiteStatus.CLOSED
 
 
 def sees_report_location(user, report: Report) -> bool:
-    """Whether the user sees a report's exact point and outline: a risk-education session marks no hazard."""
-    report = report.specific
-    if report.kind == Report.Kind.EORE:
-        return True
-    site = getattr(report, "site", None)
+    """Whether the user sees a report's exact point and outline. The same rule as the exports (location_rule): a
+    risk-education session has no site, and where children gathered is as sensitive as a hazard, so donors see it
+    rounded."""
+    site = getattr(report.specific, "site", None)
     return sees_exact_location(user, site.status if site else None)
 
 
@@ -228,6 +252,65 @@ def reports_for_figures(user, queryset: QuerySet | None = None) -> QuerySet:
         qs = Report.objects.all() if queryset is None else queryset
         return qs.none()
     return visible_reports(user, queryset).filter(status=Report.Status.APPROVED)
+
+
+def figure_projects(user) -> QuerySet:
+    """The grants a user may filter figures and exports by: no one learns the names of grants they cannot see."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Project.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Project.objects.filter(organisation_id=user.organisation_id)
+    if r == Role.DONOR:
+        return user.projects.all()
+    return Project.objects.none()
+
+
+def figure_donors(user) -> QuerySet:
+    if role(user) == Role.ADMINISTRATOR:
+        return Donor.objects.all()
+    return Donor.objects.filter(pk__in=figure_projects(user).values("donor_id"))
+
+
+def figure_organisations(user) -> QuerySet:
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    if r == Role.SUPERVISOR:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.filter(pk__in=figure_projects(user).values("organisation_id"))
+
+
+def figure_governorates(user) -> QuerySet:
+    """Governorates are public geography: everyone who sees figures may filter by any of them."""
+    if not can_see_figures(user):
+        return AdminArea.objects.none()
+    return AdminArea.objects.filter(level=AdminArea.Level.GOVERNORATE)
+
+
+def sees_staff_names(user) -> bool:
+    """Who captured a report is the operator's business: shown to its supervisors and administrators, not donors."""
+    return role(user) in (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+Point = tuple[float | None, float | None, bool]
+
+
+def location_for(user, site_status: str | None, latitude: float | None, longitude: float | None) -> Point:
+    """The point a user may see for a report: (latitude, longitude, exact). Rounded to ~1 km when not exact."""
+    return location_rule(user)(site_status, latitude, longitude)
+
+
+def location_rule(user) -> Callable[[str | None, float | None, float | None], Point]:
+    """location_for bound to one user, for exports that ask it for every row: the user's role is read once."""
+    user_role = role(user)
+
+    def locate(site_status: str | None, latitude: float | None, longitude: float | None) -> Point:
+        if _sees_exact_location(user_role, site_status):
+            return latitude, longitude, True
+        return coarse(latitude), coarse(longitude), False
+
+    return locate
 
 
 def can_manage_lookups(user) -> bool:

@@ -11,6 +11,7 @@ sent twice stores each photo once. With JavaScript the phone downscales each pho
 chosen, with a progress bar; without JavaScript the photos travel with the form and take the same path.
 """
 
+import hashlib
 import uuid
 from datetime import datetime, timedelta
 
@@ -30,20 +31,24 @@ PENDING_MAX_AGE = timedelta(days=7)
 def hold_photo(user, form_uuid: uuid.UUID, upload, *, photo_id: uuid.UUID | None = None, caption: str = "",
                taken_at: datetime | None = None, latitude: float | None = None,
                longitude: float | None = None) -> PendingPhoto:
-    """Check and re-encode an uploaded photo and keep it for the report of `form_uuid`. Idempotent by `photo_id`.
+    """Check and re-encode an uploaded photo and keep it for the report of `form_uuid`. Idempotent by `photo_id` (or,
+    without one, by the file's content).
 
     Raises ValidationError, storing nothing, for a refused file or a photo id already used elsewhere. Permission is the
     caller's to check (access.can_hold_photo).
     """
-    if photo_id is not None:
-        existing = PendingPhoto.objects.filter(pk=photo_id).first()
-        if existing is not None:
-            if existing.uploaded_by_id != user.pk or existing.form_uuid != form_uuid:
-                raise ValidationError(_("This photo was already sent for another report."), code="photo")
-            return existing
+    if photo_id is None:
+        # A photo sent with the form itself has no id of its own: the same file sent again with the same form (a retried
+        # post) is the same photo.
+        photo_id = uuid.uuid5(form_uuid, _digest(upload))
+    existing = PendingPhoto.objects.filter(pk=photo_id).first()
+    if existing is not None:
+        if existing.uploaded_by_id != user.pk or existing.form_uuid != form_uuid:
+            raise ValidationError(_("This photo was already sent for another report."), code="photo")
+        return existing
     processed = photos.process(upload)
     pending = PendingPhoto(
-        id=photo_id or uuid.uuid4(), form_uuid=form_uuid, uploaded_by=user, caption=caption[:300],
+        id=photo_id, form_uuid=form_uuid, uploaded_by=user, caption=caption[:300],
         taken_at=taken_at or processed.taken_at,
         latitude=latitude if latitude is not None else processed.latitude,
         longitude=longitude if longitude is not None else processed.longitude,
@@ -62,6 +67,15 @@ def hold_photo(user, form_uuid: uuid.UUID, upload, *, photo_id: uuid.UUID | None
         raise
     prune_pending()
     return pending
+
+
+def _digest(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def discard_pending(pending: PendingPhoto) -> None:

@@ -1,9 +1,12 @@
 """Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them."""
 
-from django.conf import settings
-from django.db.models import Sum
+import operator
+from functools import reduce
 
-from surveys import geo
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+
+from surveys import access, geo
 from surveys.models import ClearanceReport, Report, SurveyReport
 
 
@@ -83,3 +86,34 @@ def refresh_flags(report: Report, save: bool = True) -> list[str]:
     if save and changed:
         Report.objects.filter(pk=report.pk).update(**{f: getattr(report, f) for f in changed})
     return changed
+
+
+# The review queue ------------------------------------------------------------------------------------------------------
+
+
+def any_flag_q() -> Q:
+    """Reports with at least one flag raised."""
+    return reduce(operator.or_, (Q(**{name: True}) for name in Report.FLAG_FIELDS))
+
+
+def queue_overview(user) -> dict:
+    """What waits for review among the reports the user may see, in two queries whatever the queue's length.
+
+    submitted: {kind: count} of submitted reports; flagged: submitted reports with a flag; returned: reports sent back
+    to their team and not resubmitted yet; oldest: the submitted report waiting longest (or None).
+    """
+    reports = access.visible_reports(user)
+    waiting = Q(status=Report.Status.SUBMITTED)
+    figures = reports.aggregate(
+        **{kind: Count("pk", filter=waiting & Q(kind=kind)) for kind in Report.Kind.values},
+        flagged=Count("pk", filter=waiting & any_flag_q()),
+        returned=Count("pk", filter=Q(status=Report.Status.RETURNED)),
+    )
+    oldest = reports.filter(waiting).order_by("submitted_at", "pk").only("pk", "kind", "reference", "submitted_at").first()
+    return {
+        "submitted": {kind: figures[kind] for kind in Report.Kind.values},
+        "submitted_total": sum(figures[kind] for kind in Report.Kind.values),
+        "flagged": figures["flagged"],
+        "returned": figures["returned"],
+        "oldest": oldest,
+    }

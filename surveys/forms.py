@@ -10,6 +10,7 @@ parsing (which refuses those digits).
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys import access, geo
@@ -140,6 +141,10 @@ class ReportForm(forms.ModelForm):
     admin_area = AreaChoiceField(queryset=AdminArea.objects.all(), required=False,
                                 label=_("Administrative area"))
     radio_fields: tuple[str, ...] = ()
+    # Figures a worker may leave empty (empty means none), and figures that start empty on a new form rather than at
+    # 0, which a worker on a phone would have to delete before typing.
+    zero_if_empty: tuple[str, ...] = ()
+    empty_when_new: tuple[str, ...] = ()
 
     class Meta:
         fields = COMMON_FIELDS
@@ -162,13 +167,24 @@ class ReportForm(forms.ModelForm):
             self.instance.organisation_id = user.team.organisation_id
             self.instance.captured_by = user
             self.initial.setdefault("uuid", self.instance.uuid)
+            self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
         self.fields["project"].queryset = Project.objects.filter(organisation_id=self.instance.organisation_id)
-        for name in ("latitude", "longitude"):
-            self.fields[name].widget.attrs["placeholder"] = "35.950000" if name == "latitude" else "39.010000"
         for name in self.radio_fields:
             field = self.fields[name]
             field.widget = forms.RadioSelect()
             field.choices = [choice for choice in field.choices if choice[0] != ""]
+        for name in self.zero_if_empty:
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = "0"
+        if self.is_new:
+            self.initial.update(dict.fromkeys((*self.zero_if_empty, *self.empty_when_new), ""))
+
+    def clean(self):
+        data = super().clean()
+        for name in self.zero_if_empty:
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
 
     @property
     def is_new(self) -> bool:
@@ -181,6 +197,8 @@ class SurveyForm(ReportForm):
         widget=forms.CheckboxSelectMultiple,
     )
     radio_fields = ("survey_type", "priority", "classification", "evidence")
+    zero_if_empty = ("expected_beneficiaries",)
+    empty_when_new = ("estimated_area_m2",)
 
     class Meta(ReportForm.Meta):
         model = SurveyReport
@@ -197,7 +215,6 @@ class SurveyForm(ReportForm):
         site = self.fields["site"]
         site.queryset = sites
         site.empty_label = _("— A new site —")
-        site.widget = SiteSelect()
         site.widget.facts = {
             s.pk: {
                 "data-name": s.name, "data-site-type": s.site_type, "data-priority": s.priority,
@@ -220,6 +237,7 @@ class SurveyForm(ReportForm):
 
 class ClearanceForm(ReportForm):
     radio_fields = ("stage", "method")
+    zero_if_empty = ("cancelled_area_m2", "reduced_area_m2", "cleared_area_m2", "depth_cm")
 
     class Meta(ReportForm.Meta):
         model = ClearanceReport
@@ -245,9 +263,9 @@ ItemFormSet = forms.inlineformset_factory(
 
 class EoreForm(ReportForm):
     radio_fields = ("delivery_method",)
-    # Counts a worker may leave empty: empty means none.
-    OPTIONAL_COUNTS = [*PARTICIPANT_FIELDS, "persons_with_disabilities", "first_time_attendees", "posters_qty",
-                       "brochures_qty"]
+    zero_if_empty = (*PARTICIPANT_FIELDS, "persons_with_disabilities", "first_time_attendees", "posters_qty",
+                     "brochures_qty")
+    empty_when_new = ("total_participants",)
 
     class Meta(ReportForm.Meta):
         model = EoreSession
@@ -260,17 +278,8 @@ class EoreForm(ReportForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        for name in self.OPTIONAL_COUNTS:
-            self.fields[name].required = False
         for name in PARTICIPANT_FIELDS:
             self.fields[name].widget.attrs.update({"class": "form-control", "aria-label": self.fields[name].label})
-
-    def clean(self):
-        data = super().clean()
-        for name in self.OPTIONAL_COUNTS:
-            if name in data and data[name] is None:
-                data[name] = 0
-        return data
 
     def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The participant counts as rows (age bands) of female and male cells."""

@@ -29,6 +29,7 @@ def home(request):
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "surveys/home.html", {
         "page": page, "can_create": access.can_create_report(request.user),
+        "can_see_figures": access.can_see_figures(request.user), "can_review": access.can_review(request.user),
     })
 
 

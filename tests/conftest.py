@@ -2,6 +2,7 @@
 
 
 import pytest
+from django.utils import translation
 
 from surveys.models import Role
 from tests import factories as f
@@ -66,6 +67,13 @@ def other_supervisor(other_org):
 @pytest.fixture
 def site(org, team):
     return f.site(org, team=team)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request for an Arabic page leaves Arabic active in the thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

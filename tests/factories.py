@@ -53,6 +53,8 @@ def user(role: Role | None, org: Organisation | None = None, team_: Team | None 
         is_staff=role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.COLLECTOR), **kw,
     )
     if role:
+        if not Group.objects.filter(name=GROUP_NAMES[role]).exists():
+            roles()  # a transactional test before this one flushed the data migration's groups
         u.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
     u.projects.set(projects)
     return u
@@ -104,3 +106,13 @@ def set_status(report: Report, status: str) -> Report:
     Report.objects.filter(pk=report.pk).update(status=status)
     report.refresh_from_db()
     return report
+
+
+def roles() -> None:
+    """Re-create the role groups of migration 0002 (idempotent). Transactional tests flush the database when they end,
+    and Django's serialized rollback does not restore it once Playwright's event loop runs in the test thread."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("surveys.migrations.0002_roles").forward(apps, None)

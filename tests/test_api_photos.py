@@ -13,11 +13,6 @@ from tests import factories as f
 from tests.test_api_reports import survey_body
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def jpeg(color: str = "red") -> SimpleUploadedFile:
     data = io.BytesIO()
     Image.new("RGB", (64, 48), color).save(data, "JPEG")

@@ -8,7 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys.models import ClearanceReport, EoreSession, Report, ReviewEvent, SiteStatus, SurveyReport
+from surveys.models import (
+    ClearanceReport,
+    EoreSession,
+    ExplosiveItem,
+    Report,
+    ReviewEvent,
+    SiteStatus,
+    SurveyReport,
+)
 from tests import factories as f
 
 YESTERDAY = f.YESTERDAY
@@ -55,6 +63,7 @@ def test_it_creates_a_survey_for_the_collectors_team(api, collector):
     assert report.status == Report.Status.DRAFT
     assert response.data["reference"] == report.reference
     assert response["Location"] == f"/api/v1/surveys/{report.pk}/"
+    assert report.history.get().history_user == collector
 
 
 def test_a_resend_with_the_same_content_answers_200_and_creates_nothing(api, collector):
@@ -184,7 +193,7 @@ def test_more_persons_with_disabilities_than_participants_is_refused(api, collec
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "donor"])
-def test_only_capturers_create_reports(api, request, persona):
+def test_only_capturers_create_reports(api, request, db, persona):
     response = api(request.getfixturevalue(persona)).post("/api/v1/surveys/", survey_body(), format="json")
     assert response.status_code == 403
     assert Report.objects.count() == 0
@@ -266,6 +275,9 @@ def test_item_lines_sent_replace_the_stored_ones_and_lines_left_out_stay(api, co
     response = client.patch(f"/api/v1/clearances/{report.pk}/", {"items": lines}, format="json")
     assert response.status_code == 200
     assert [(i.category, i.quantity) for i in report.items.all()] == [("ap_mine", 7)]
+    history = ExplosiveItem.history.order_by("history_id")
+    assert [(h.history_type, h.category) for h in history] == [("+", "uxo"), ("-", "uxo"), ("+", "ap_mine")]
+    assert history.last().history_user == collector
 
 
 def test_an_invalid_change_leaves_the_report_as_it_was(api, collector, site):
@@ -341,8 +353,14 @@ def test_lists_filter_by_status_team_project_dates_and_updates(api, collector, s
     assert ids(f"updated_since={since}") == {new.pk}
 
 
+def test_updated_since_takes_any_iso_offset(api, collector):
+    report = f.survey(collector)
+    response = api(collector).get("/api/v1/surveys/?updated_since=2000-01-01T00:00:00-20:25")
+    assert [row["id"] for row in response.data["results"]] == [report.pk]
+
+
 @pytest.mark.parametrize("query", ["status=lost", "team=abc", "team=1.5", "activity_date_from=yesterday",
-                                   "updated_since=soon", f"team={2**70}"])
+                                   "updated_since=soon", f"team={2**70}", "updated_since=9999-12-31T23:00:00-05:00"])
 def test_a_filter_value_that_does_not_parse_is_400(api, collector, query):
     assert api(collector).get(f"/api/v1/surveys/?{query}").status_code == 400
 

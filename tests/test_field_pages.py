@@ -9,20 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from surveys import photos, workflow
 from surveys.models import ClearanceReport, EoreSession, PendingPhoto, Photo, Report, ReviewEvent, SurveyReport
 from tests import factories as f
 from tests import images
 from tests import report_data as data
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """URLs built here (reverse, get_absolute_url) are the English ones, whatever page a test asked for last."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -375,3 +367,21 @@ def test_photos_kept_as_pending_are_invisible_in_the_photo_table(signed_in):
     signed_in.post("/en/photos/pending/", {"form_uuid": str(uuid.uuid4()), "image": images.upload(images.small_jpeg())})
 
     assert PendingPhoto.objects.count() == 1 and not Photo.objects.exists()
+
+
+def test_the_language_switch_keeps_the_worker_on_the_same_page(signed_in):
+    response = signed_in.post("/i18n/setlang/", {"language": "ar", "next": "/en/reports/new/survey/"})
+
+    assert response.status_code == 302 and response["Location"] == "/ar/reports/new/survey/"
+    assert 'lang="ar" dir="rtl"' in signed_in.get(response["Location"]).content.decode()
+
+
+def test_a_form_with_photos_posted_twice_stores_each_photo_once(signed_in):
+    photo = images.small_jpeg()
+    post = data.survey(**{"newphoto-0-caption": "Gate"})
+
+    signed_in.post(new("survey"), {**post, "newphoto-0-image": images.upload(photo)})
+    signed_in.post(new("survey"), {**post, "newphoto-0-image": images.upload(photo)})  # the retry of a slow post
+
+    survey = SurveyReport.objects.get()
+    assert survey.photos.count() == 1 and not PendingPhoto.objects.exists()

@@ -86,6 +86,15 @@ def test_it_accepts_a_two_picture_mpo_from_a_phone_camera(report, collector):
     assert created and (photo.width, photo.height) == (800, 600)
 
 
+def test_it_accepts_a_progressive_jpeg_with_restart_markers(report, collector):
+    out = io.BytesIO()
+    images.scene(900, 700).save(out, "JPEG", quality=85, progressive=True, restart_marker_blocks=4)
+
+    photo, created = photos.add_photo(report, images.upload(out.getvalue()), collector)
+
+    assert created and photo.width == 900
+
+
 def test_it_puts_a_transparent_png_on_white(report, collector):
     photo, _ = photos.add_photo(report, images.upload(images.png_with_alpha(), "drawing.png", "image/png"), collector)
 

@@ -37,7 +37,11 @@
   // A new form gets its device UUID on the phone, so a copy of the page kept in a cache never reuses one. A form shown
   // again after a mistake keeps the UUID it was posted with (no data-fresh).
   var uuidInput = one("input[name=uuid][data-fresh]");
-  if (uuidInput) uuidInput.value = newUuid();
+  if (uuidInput) {
+    uuidInput.value = newUuid();
+    var now = new Date(), day = form.elements.activity_date;
+    day.value = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
 
   // GPS ---------------------------------------------------------------------------------------------------------------
   var gpsButton = one("[data-gps]");

@@ -1,8 +1,12 @@
 """Query-string filters of the API lists (django-filter). A value that does not parse answers 400 with the reason."""
 
+from datetime import UTC
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from surveys.models import Disposal, EOCategory, ExplosiveItem, Report, Site, SiteStatus, SiteType
 
@@ -20,6 +24,28 @@ class IdFilter(filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: PostgreSQL refuses unusual offsets such as -20:25 that ISO allows."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past the last representable moment in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class SinceFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(*args, **kwargs)
+
+
 class ReportFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(
         choices=Report.Status.choices,
@@ -31,10 +57,8 @@ class ReportFilter(filters.FilterSet):
                                             help_text=_("Date of activity on or after this day (YYYY-MM-DD)."))
     activity_date_to = filters.DateFilter(field_name="activity_date", lookup_expr="lte",
                                           help_text=_("Date of activity on or before this day (YYYY-MM-DD)."))
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte",
-        help_text=_("Changed at or after this moment (ISO 8601 date and time, with its time zone)."),
-    )
+    updated_since = SinceFilter(help_text=_("Changed at or after this moment (ISO 8601 date and time, with its "
+                                            "time zone)."))
     waiting_for_photos = filters.BooleanFilter(
         method="filter_waiting_for_photos",
         help_text=_("true: only reports still waiting for photos their device announced; false: only complete ones."),
@@ -58,8 +82,7 @@ class SiteFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=SiteStatus.choices,
                                           help_text=_("Site status; repeat the parameter for several."))
     site_type = filters.ChoiceFilter(choices=SiteType.choices, help_text=_("Site type."))
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                              help_text=_("Changed at or after this moment (ISO 8601)."))
+    updated_since = SinceFilter(help_text=_("Changed at or after this moment (ISO 8601)."))
 
     class Meta:
         model = Site

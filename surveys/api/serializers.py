@@ -313,7 +313,10 @@ class ClearanceReportSerializer(ReportSerializer):
         if "items" not in nested:
             return
         report.items.all().delete()
-        ExplosiveItem.objects.bulk_create(ExplosiveItem(report=report, **line) for line in nested["items"])
+        for line in nested["items"]:  # one by one, so each line has its history row (bulk_create writes none)
+            item = ExplosiveItem(report=report, **line)
+            item._history_user = _user(self)
+            item.save()
 
 
 class EoreSessionSerializer(ReportSerializer):

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from surveys.api import views
+from surveys.api.indicators import IndicatorsView
 
 app_name = "api"
 
@@ -19,6 +20,7 @@ router.register("explosive-items", views.ExplosiveItemViewSet, basename="explosi
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     *router.urls,
 ]

@@ -145,18 +145,20 @@ class ReportViewSet(ReportLookupMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get", "post"], url_path="photos", pagination_class=None)
     def photos(self, request, id=None):
         report = self.get_object()
-        user = request.user
-        if not access.can_view_photos(user):
+        if not access.can_view_photos(request.user):
             raise PermissionDenied(_("Donor viewers do not see photos."))
         if request.method == "GET":
-            found = access.visible_photos(user).filter(report=report)
-            return Response(s.PhotoSerializer(found, many=True, context=self.get_serializer_context()).data)
+            found = access.visible_photos(request.user).filter(report=report)
+            return Response(s.PhotoSerializer(found, many=True).data)
+        return self._upload_photo(report, request)
+
+    def _upload_photo(self, report: Report, request) -> Response:
+        user = request.user
         upload = s.PhotoUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        photo_id = data.get("id")
-        stored = Photo.objects.filter(pk=photo_id).first() if photo_id else None
-        if stored is not None:
+        stored = Photo.objects.filter(pk=data["id"]).first() if data.get("id") else None
+        if stored is not None:  # a resend: checked before the report's state, which its first sending may have moved
             if stored.report_id != report.pk:
                 raise Conflict(_("This photo was already sent for another report."))
             return Response(s.PhotoSerializer(stored).data, status=status.HTTP_200_OK)
@@ -167,8 +169,8 @@ class ReportViewSet(ReportLookupMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("Only the person who captured this report can add its photos."))
         try:
             photo, created = add_photo(
-                report, data["image"], user, photo_id=photo_id, caption=data["caption"], taken_at=data["taken_at"],
-                latitude=data["latitude"], longitude=data["longitude"],
+                report, data["image"], user, photo_id=data.get("id"), caption=data["caption"],
+                taken_at=data["taken_at"], latitude=data["latitude"], longitude=data["longitude"],
             )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"image": exc.messages}) from None

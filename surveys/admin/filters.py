@@ -1,0 +1,50 @@
+"""Changelist filters shared by the report and site admins."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from surveys import flags
+from surveys.models import AdminArea, Report
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("flags")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [("any", _("Any flag")), ("none", _("No flag"))] + [
+            (name.removeprefix("flag_"), capfirst(Report._meta.get_field(name).verbose_name))
+            for name in Report.FLAG_FIELDS
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "any":
+            return queryset.filter(flags.any_flag_q())
+        if value == "none":
+            return queryset.exclude(flags.any_flag_q())
+        if value and f"flag_{value}" in Report.FLAG_FIELDS:
+            return queryset.filter(**{f"flag_{value}": True})
+        return queryset
+
+
+class GovernorateFilter(admin.SimpleListFilter):
+    """Records whose administrative area is the governorate or lies within it (district or sub-district)."""
+
+    title = _("governorate")
+    parameter_name = "governorate"
+
+    def lookups(self, request, model_admin):
+        return [(str(area.pk), str(area)) for area in AdminArea.objects.filter(level=AdminArea.Level.GOVERNORATE)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(
+            Q(admin_area_id=value) | Q(admin_area__parent_id=value) | Q(admin_area__parent__parent_id=value)
+        )

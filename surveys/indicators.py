@@ -1,0 +1,392 @@
+"""The indicators report: the figures donors ask for, over approved reports only, computed by the database.
+
+`compute(user, filters)` returns an `Indicators` value that the page, its CSV and the API all render. It runs a fixed
+number of aggregate queries (sites, land, explosive items, risk education) whatever the number of reports, and only
+integer and decimal arithmetic, so SQLite and PostgreSQL give the same numbers.
+
+Definitions (also stated on the page):
+- sites surveyed / worked on / closed are distinct Sites with, in the period, an approved survey / an approved
+  clearance report (progress or completion) / an approved completion report; counted by the Site's type;
+- land released is the sum of the approved clearance reports of the period; remaining is today's remaining area
+  (estimated less released, never below zero) of the Sites in the selection that are not closed;
+- explosive items "destroyed" are those destroyed in situ or moved and destroyed (DESTROYED_DISPOSALS). Items
+  rendered safe or handed over (e.g. to the police) were removed but not destroyed by the team: they are counted
+  separately and not in the destroyed totals;
+- every figure is over reports whose date of activity is in the period.
+"""
+
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Sum, When
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from surveys import access
+from surveys.models import (
+    AGE_BANDS,
+    PARTICIPANT_FIELDS,
+    AdminArea,
+    ClearanceKind,
+    ClearanceReport,
+    Disposal,
+    Donor,
+    EOCategory,
+    EoreSession,
+    ExplosiveItem,
+    Organisation,
+    Project,
+    Site,
+    SiteStatus,
+    SiteType,
+    SurveyReport,
+)
+
+DESTROYED_DISPOSALS = (Disposal.IN_SITU, Disposal.MOVED)
+DESTROYED_LABELS = [Disposal(value).label for value in DESTROYED_DISPOSALS]
+KG_PER_TONNE = Decimal(1000)
+
+
+# Filters ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which approved reports count: activity date from/to (inclusive), and any of grant, donor, organisation and
+    governorate (the governorate itself and its districts and sub-districts)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    project: Project | None = None
+    donor: Donor | None = None
+    organisation: Organisation | None = None
+    governorate: AdminArea | None = None
+
+    def apply(self, reports: QuerySet) -> QuerySet:
+        """Narrow a queryset of reports (Report or one of its types) to these filters."""
+        if self.date_from:
+            reports = reports.filter(activity_date__gte=self.date_from)
+        if self.date_to:
+            reports = reports.filter(activity_date__lte=self.date_to)
+        if self.project:
+            reports = reports.filter(project_id=self.project.pk)
+        if self.donor:
+            reports = reports.filter(project__donor_id=self.donor.pk)
+        if self.organisation:
+            reports = reports.filter(organisation_id=self.organisation.pk)
+        if self.governorate:
+            g = self.governorate.pk
+            within = AdminArea.objects.filter(Q(pk=g) | Q(parent_id=g) | Q(parent__parent_id=g)).values("pk")
+            reports = reports.filter(admin_area_id__in=within)
+        return reports
+
+    def describe(self) -> list[tuple[str, Promise, str]]:
+        """(key, label, value) of each filter that is set, for headings and CSV files."""
+        shown = [
+            ("date_from", _("From"), self.date_from.isoformat() if self.date_from else ""),
+            ("date_to", _("To"), self.date_to.isoformat() if self.date_to else ""),
+            ("project", _("Project (grant)"), str(self.project or "")),
+            ("donor", _("Donor"), str(self.donor or "")),
+            ("organisation", _("Organisation"), str(self.organisation or "")),
+            ("governorate", _("Governorate"), str(self.governorate or "")),
+        ]
+        return [row for row in shown if row[2]]
+
+
+class FiltersForm(forms.Form):
+    """The filters as a form, with choices limited to what the user may see (used by the pages; usable by the API)."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    project = forms.ModelChoiceField(Project.objects.none(), label=_("Project (grant)"), required=False,
+                                     empty_label=_("All"))
+    donor = forms.ModelChoiceField(Donor.objects.none(), label=_("Donor"), required=False, empty_label=_("All"))
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organisation"), required=False,
+                                          empty_label=_("All"))
+    governorate = forms.ModelChoiceField(AdminArea.objects.none(), label=_("Governorate"), required=False,
+                                         empty_label=_("All"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = access.figure_projects(user)
+        self.fields["donor"].queryset = access.figure_donors(user)
+        self.fields["organisation"].queryset = access.figure_organisations(user)
+        self.fields["governorate"].queryset = access.figure_governorates(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(**{f.name: self.cleaned_data.get(f.name) for f in fields(Filters)})
+
+
+# Figures ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    site_type: str
+    label: Promise
+    surveyed: int
+    worked_on: int
+    closed: int
+    not_closed: int  # of the sites in this row, those not closed today
+    remaining_m2: int  # today, on those not closed
+
+
+@dataclass(frozen=True)
+class LandRelease:
+    clearance_reports: int
+    cancelled_m2: int
+    reduced_m2: int
+    cleared_m2: int
+    total_m2: int
+    remaining_m2: int
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    category: str
+    label: Promise
+    quantity: int
+    weight_kg: Decimal
+    tonnes: Decimal
+
+
+@dataclass(frozen=True)
+class PeopleRow:
+    key: str
+    label: Promise
+    female: int
+    male: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RiskEducation:
+    sessions: int
+    participants: int
+    by_age: list[PeopleRow]  # the six age bands recorded
+    rollups: list[PeopleRow]  # children under 18 (girls, boys), adults 18+ (women, men), 18–24, under 25
+    unmas_bands: list[PeopleRow]  # UNMAS Syria form bands: 5–12, 13–17, 18+ (and 0–4, which they leave out)
+    girls: int
+    boys: int
+    women: int
+    men: int
+    persons_with_disabilities: int
+    first_time_attendees: int
+
+
+@dataclass(frozen=True)
+class Indicators:
+    filters: Filters
+    sites: list[SiteRow]
+    sites_total: SiteRow
+    land: LandRelease
+    items: list[ItemRow]  # destroyed, by category
+    items_total: ItemRow
+    items_not_destroyed: int  # rendered safe or handed over: found, removed, not counted as destroyed
+    risk_education: RiskEducation
+
+    def as_dict(self) -> dict:
+        """Plain data (str labels, ids for filter objects) for JSON."""
+        return _plain(self)
+
+    def rows(self):
+        """(section, key, label, value, unit) lines: the indicators as one flat table, for CSV."""
+        for key, label, value in self.filters.describe():
+            yield "filter", key, label, value, ""
+        for row in [*self.sites, self.sites_total]:
+            for measure, measure_label in SITE_MEASURES:
+                yield ("sites", f"sites.{row.site_type}.{measure}", f"{row.label}: {measure_label}",
+                       getattr(row, measure), _("m²") if measure == "remaining_m2" else _("sites"))
+        for measure, measure_label in LAND_MEASURES:
+            unit = _("reports") if measure == "clearance_reports" else _("m²")
+            yield "land", f"land.{measure}", measure_label, getattr(self.land, measure), unit
+        for row in [*self.items, self.items_total]:
+            yield "explosive_items", f"items.{row.category}.quantity", row.label, row.quantity, _("items")
+            yield "explosive_items", f"items.{row.category}.weight_kg", row.label, row.weight_kg, _("kg")
+            yield "explosive_items", f"items.{row.category}.tonnes", row.label, row.tonnes, _("tonnes")
+        yield ("explosive_items", "items.not_destroyed.quantity", _("Rendered safe or handed over (not destroyed)"),
+               self.items_not_destroyed, _("items"))
+        eore = self.risk_education
+        yield "risk_education", "eore.sessions", _("Sessions"), eore.sessions, _("sessions")
+        yield "risk_education", "eore.participants", _("Participants"), eore.participants, _("people")
+        for group, people in (("age", eore.by_age), ("rollup", eore.rollups), ("unmas", eore.unmas_bands)):
+            for row in people:
+                for sex, sex_label in (("female", _("female")), ("male", _("male")), ("total", _("total"))):
+                    yield ("risk_education", f"eore.{group}.{row.key}.{sex}", f"{row.label}: {sex_label}",
+                           getattr(row, sex), _("people"))
+        for key, label in (("girls", _("Girls")), ("boys", _("Boys")), ("women", _("Women")), ("men", _("Men")),
+                           ("persons_with_disabilities", _("Persons with disabilities")),
+                           ("first_time_attendees", _("First-time attendees"))):
+            yield "risk_education", f"eore.{key}", label, getattr(eore, key), _("people")
+
+
+SITE_MEASURES = [
+    ("surveyed", _("surveyed")),
+    ("worked_on", _("worked on")),
+    ("closed", _("closed and handed over")),
+    ("not_closed", _("not closed today")),
+    ("remaining_m2", _("remaining area")),
+]
+LAND_MEASURES = [
+    ("clearance_reports", _("Clearance reports")),
+    ("cancelled_m2", _("Cancelled (non-technical survey)")),
+    ("reduced_m2", _("Reduced (technical survey)")),
+    ("cleared_m2", _("Cleared")),
+    ("total_m2", _("Total released")),
+    ("remaining_m2", _("Remaining on sites not closed")),
+]
+
+
+def compute(user, filters: Filters) -> Indicators:
+    """The indicators over the approved reports that `user` may count (access.reports_for_figures) and `filters`."""
+    surveys = filters.apply(access.reports_for_figures(user, SurveyReport.objects.all()))
+    clearances = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
+    sessions = filters.apply(access.reports_for_figures(user, EoreSession.objects.all()))
+    sites, sites_total = _sites(surveys, clearances)
+    items, items_total, not_destroyed = _items(clearances)
+    return Indicators(
+        filters=filters,
+        sites=sites,
+        sites_total=sites_total,
+        land=_land(clearances, remaining_m2=sites_total.remaining_m2),
+        items=items,
+        items_total=items_total,
+        items_not_destroyed=not_destroyed,
+        risk_education=_risk_education(sessions),
+    )
+
+
+def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], SiteRow]:
+    # Non-correlated IN subqueries: each runs once (hashed on PostgreSQL), whatever the number of sites.
+    surveyed = Q(pk__in=surveys.values("site_id"))
+    worked_on = Q(pk__in=clearances.values("site_id"))
+    closed = Q(pk__in=clearances.filter(stage=ClearanceKind.COMPLETION).values("site_id"))
+    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
+    not_closed = ~Q(status=SiteStatus.CLOSED)
+    counted = (
+        Site.objects.filter(surveyed | worked_on)
+        .values("site_type")
+        .annotate(
+            surveyed=Count("pk", filter=surveyed),
+            worked_on=Count("pk", filter=worked_on),
+            closed=Count("pk", filter=closed),
+            not_closed=Count("pk", filter=not_closed),
+            remaining_m2=Sum(Case(
+                When(not_closed & Q(estimated_area_m2__gt=released), then=F("estimated_area_m2") - released),
+                default=0,
+                output_field=IntegerField(),
+            )),
+        )
+        .order_by("site_type")
+    )
+    by_type = {row["site_type"]: row for row in counted}
+    measures = [name for name, _label in SITE_MEASURES]
+    rows = [
+        SiteRow(value, label, **{m: by_type.get(value, {}).get(m) or 0 for m in measures})
+        for value, label in SiteType.choices
+    ]
+    total = SiteRow("all", _("All sites"), **{m: sum(getattr(r, m) for r in rows) for m in measures})
+    return rows, total
+
+
+def _land(clearances: QuerySet, remaining_m2: int) -> LandRelease:
+    sums = clearances.aggregate(
+        clearance_reports=Count("pk"),
+        cancelled_m2=Sum("cancelled_area_m2"),
+        reduced_m2=Sum("reduced_area_m2"),
+        cleared_m2=Sum("cleared_area_m2"),
+    )
+    sums = {k: v or 0 for k, v in sums.items()}
+    total = sums["cancelled_m2"] + sums["reduced_m2"] + sums["cleared_m2"]
+    return LandRelease(**sums, total_m2=total, remaining_m2=remaining_m2)
+
+
+def _tonnes(kg: Decimal) -> Decimal:
+    return (kg / KG_PER_TONNE).quantize(Decimal("0.001"))
+
+
+def _items(clearances: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
+    destroyed = Q(disposal__in=DESTROYED_DISPOSALS)
+    counted = (
+        ExplosiveItem.objects.filter(report_id__in=clearances.values("pk"))
+        .values("category")
+        .annotate(
+            destroyed_quantity=Sum("quantity", filter=destroyed),
+            destroyed_kg=Sum("weight_kg", filter=destroyed),
+            not_destroyed=Sum("quantity", filter=~destroyed),
+        )
+        .order_by("category")
+    )
+    by_category = {row["category"]: row for row in counted}
+    rows = []
+    for value, label in EOCategory.choices:
+        found = by_category.get(value, {})
+        kg = Decimal(found.get("destroyed_kg") or 0).quantize(Decimal("0.01"))
+        rows.append(ItemRow(value, label, found.get("destroyed_quantity") or 0, kg, _tonnes(kg)))
+    kg = sum((r.weight_kg for r in rows), Decimal("0.00"))
+    total = ItemRow("all", _("All explosive items"), sum(r.quantity for r in rows), kg, _tonnes(kg))
+    not_destroyed = sum(row.get("not_destroyed") or 0 for row in by_category.values())
+    return rows, total, not_destroyed
+
+
+def _risk_education(sessions: QuerySet) -> RiskEducation:
+    sums = sessions.aggregate(
+        sessions=Count("pk"),
+        persons_with_disabilities=Sum("persons_with_disabilities"),
+        first_time_attendees=Sum("first_time_attendees"),
+        **{name: Sum(name) for name in PARTICIPANT_FIELDS},
+    )
+    n = {k: v or 0 for k, v in sums.items()}
+
+    def people(key: str, label: Promise, bands: list[str]) -> PeopleRow:
+        female = sum(n[f"female_{b}"] for b in bands)
+        male = sum(n[f"male_{b}"] for b in bands)
+        return PeopleRow(key, label, female, male, female + male)
+
+    children = people("under_18", _("Children under 18 (girls, boys)"), ["0_4", "5_12", "13_17"])
+    adults = people("18_plus", _("Adults 18 and over (women, men)"), ["18_24", "25_59", "60_plus"])
+    all_ages = people("all", _("All ages"), [band for band, _label in AGE_BANDS])
+    return RiskEducation(
+        sessions=n["sessions"],
+        participants=all_ages.total,
+        by_age=[*(people(band, label, [band]) for band, label in AGE_BANDS), all_ages],
+        rollups=[
+            children,
+            adults,
+            people("18_24", _("Young adults 18–24"), ["18_24"]),
+            people("under_25", _("Children and young adults under 25"), ["0_4", "5_12", "13_17", "18_24"]),
+        ],
+        unmas_bands=[
+            people("0_4", _("Under 5 (not in the UNMAS bands)"), ["0_4"]),
+            people("5_12", _("5–12"), ["5_12"]),
+            people("13_17", _("13–17"), ["13_17"]),
+            people("18_plus", _("18+"), ["18_24", "25_59", "60_plus"]),
+        ],
+        girls=children.female,
+        boys=children.male,
+        women=adults.female,
+        men=adults.male,
+        persons_with_disabilities=n["persons_with_disabilities"],
+        first_time_attendees=n["first_time_attendees"],
+    )
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Model):
+        return {"id": value.pk, "name": str(value)}
+    return value
