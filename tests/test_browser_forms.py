@@ -78,6 +78,11 @@ def use_my_location(page):
     expect(page.locator("#id_latitude")).to_have_value("35.951234")
 
 
+def expect_sent(page):
+    """With JavaScript a new report goes into the phone's outbox (static/js/outbox.js), which sends it at once."""
+    expect(page.locator("[data-outbox-summary]")).to_contain_text("Sent:", timeout=30_000)
+
+
 def only_this_host(page, live_server):
     assert all(url.startswith((live_server.url, "data:", "blob:")) for url in page.requests), page.requests
 
@@ -109,13 +114,12 @@ def test_a_collector_records_a_survey_with_gps_and_three_photos_and_finds_it(liv
     page.locator("input[data-photo-input][multiple]").set_input_files([camera_photo, *small_photos])
     cards = page.locator("[data-photo-list] .photo-card")
     expect(cards).to_have_count(3)
-    for i in range(3):
-        expect(cards.nth(i).locator("[data-status]")).to_have_text("Sent.", timeout=30_000)
-        expect(cards.nth(i).locator("progress")).to_have_attribute("value", "100")
+    for i in range(3):  # downscaled and kept on the phone until the report is sent
+        expect(cards.nth(i).locator("[data-status]")).to_contain_text("Kept on this phone", timeout=30_000)
     cards.nth(0).locator("[data-caption]").fill("North wall")
 
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".alert-success")).to_contain_text("submitted for review")
+    expect_sent(page)
 
     survey = SurveyReport.objects.get()
     assert survey.status == Report.Status.SUBMITTED
@@ -204,7 +208,7 @@ def test_a_clearance_report_with_item_lines_added_and_removed_on_the_phone(live_
     page.fill("#id_handed_over_to", "School director")
     use_my_location(page)
     page.get_by_role("button", name="Save draft").click()
-    expect(page.locator(".alert-success")).to_contain_text("saved as a draft")
+    expect_sent(page)
 
     report = ClearanceReport.objects.get()
     assert report.site == school and report.stage == "completion" and report.status == Report.Status.DRAFT
@@ -236,7 +240,7 @@ def test_risk_education_totals_are_checked_as_the_worker_types(live_server, phon
     page.fill("#id_first_time_attendees", "20")
     expect(message).to_be_hidden()
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".alert-success")).to_contain_text("submitted for review")
+    expect_sent(page)
 
     session = EoreSession.objects.get()
     assert (session.male_5_12, session.total_participants, session.status) == (12, 26, Report.Status.SUBMITTED)
@@ -249,7 +253,7 @@ def test_a_mistake_keeps_what_was_typed_and_the_photo_already_sent(live_server, 
     page.fill("#id_site_name", "Clinic")
     page.fill("#id_notes", "Mortar fins by the gate.")
     page.locator("input[data-photo-input][capture]").set_input_files(small_photos[0])
-    expect(page.locator(".photo-card [data-status]")).to_have_text("Sent.")
+    expect(page.locator(".photo-card [data-status]")).to_contain_text("Kept on this phone")
     page.locator(".photo-card [data-caption]").fill("Gate")
 
     page.get_by_role("button", name="Save draft").click()
@@ -303,7 +307,8 @@ def test_the_arabic_forms_are_right_to_left_and_take_arabic_digits(live_server, 
     page.fill("#id_total_participants", "٧")
     expect(page.locator("[data-sum]")).to_have_text("7")
     page.locator("button[name=save]").click()
-    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("[data-outbox-summary]")).not_to_be_empty(timeout=30_000)
+    expect(page.locator("[data-outbox]")).to_have_attribute("data-waiting", "0", timeout=30_000)
 
     session = EoreSession.objects.get()
     assert (session.female_0_4, session.male_0_4, session.total_participants) == (3, 4, 7)

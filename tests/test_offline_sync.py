@@ -362,6 +362,7 @@ def test_what_the_worker_typed_and_the_photos_they_chose_survive_a_reload(page, 
     page.wait_for_timeout(500)  # saved a moment after the last change
 
     page.reload()
+    page.wait_for_selector("[data-draft-notice]")  # restored from the phone
     assert page.input_value("[name=site]") == str(site.pk)
     assert page.is_checked("[name=stage][value=completion]")
     assert page.is_visible("[name=handed_over_to]")  # the handover section shows again for a completion
