@@ -80,8 +80,8 @@ def neutralise(value) -> str:
 class Column:
     """One CSV column: its header, what it means, the queryset lookups it reads and how it is written.
 
-    kind: text, number, date, datetime, choice, choices (a list of codes), yesno, destroyed, area_name, governorate,
-    latitude, longitude, precision, photos. audience: None (everyone who exports), "staff" (access.sees_staff_names)
+    kind: text, number, date, datetime, choice, choices (a list of codes), yesno, destroyed, waiting (for photos),
+    area_name, governorate, latitude, longitude, precision, photos. audience: None (everyone who exports), "staff" (access.sees_staff_names)
     or "photos" (access.can_view_photos, and only when photo links are asked for).
     """
 
@@ -130,6 +130,12 @@ def _common(site_status: tuple[str, ...]) -> list[Column]:
         col("location_precision", point, _("exact, or rounded (to about 1 km)."), "precision"),
         col("gps_accuracy_m", "gps_accuracy_m", _("Accuracy of the phone's GPS fix, metres."), "number"),
         col("notes", "notes", _("The team's notes.")),
+        col("photos_expected", "photos_expected", _("How many photos the phone said it would send with the report."),
+            "number"),
+        col("photos_received", "photos_received", _("How many of the report's photos have arrived."), "number"),
+        col("waiting_for_photos", ("photos_expected", "photos_received"),
+            _("Yes while fewer photos have arrived than the phone announced: the report is not complete yet."),
+            "waiting"),
     ]
 
 
@@ -161,7 +167,8 @@ class Export:
         if self.model is ExplosiveItem:
             reports = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
             return ExplosiveItem.objects.filter(report_id__in=reports.values("pk")).order_by("report_id", "pk")
-        return filters.apply(access.reports_for_figures(user, self.model.objects.all())).order_by("pk")
+        reports = self.model.objects.with_photos_received()
+        return filters.apply(access.reports_for_figures(user, reports)).order_by("pk")
 
 
 EXPORTS: dict[str, Export] = {e.slug: e for e in [
@@ -316,10 +323,12 @@ class Plan:
                 sep = "; " if self.labels else " "
                 return lambda v: sep.join(names.get(code, code) for code in v[i] or [])
             return lambda v: names.get(v[i], v[i]) or ""
-        if kind in ("yesno", "destroyed"):
+        if kind in ("yesno", "destroyed", "waiting"):
             yes, no = (str(_("Yes")), str(_("No"))) if self.labels else ("true", "false")
             if kind == "destroyed":
                 return lambda v: yes if v[i] in DESTROYED_DISPOSALS else no
+            if kind == "waiting":  # photos expected, photos received
+                return lambda v: yes if (v[i] or 0) > v[at[1]] else no
             return lambda v: "" if v[i] is None else (yes if v[i] else no)
         if kind == "area_name":
             return lambda v: neutralise((self.arabic and v[at[1]]) or v[at[0]])

@@ -1,6 +1,7 @@
 """The installable app on the server side: the service worker script and its version, the manifest in each language,
 the icons, the trimmed Bootstrap the shell caches, and the "waiting for photos" state the outbox relies on."""
 
+import csv
 import io
 import json
 import re
@@ -207,3 +208,33 @@ def test_the_waiting_state_of_a_list_costs_one_query_whatever_its_length(collect
 
     assert sorted(states) == [False, False, True, True, True]
     assert len(queries.captured_queries) == 1
+
+
+def test_the_review_queue_says_which_reports_wait_for_photos_and_filters_them(client, collector, supervisor):
+    waiting = f.set_status(f.survey(collector, photos_expected=3), Report.Status.SUBMITTED)
+    complete = f.set_status(f.survey(collector, photos_expected=1), Report.Status.SUBMITTED)
+    _add_photos(waiting, 1)
+    _add_photos(complete, 1)
+    client.force_login(supervisor)
+
+    page = client.get("/en/admin/surveys/report/").content.decode()
+    assert page.count("waiting for photos") == 1
+    assert "1 / 3" in page
+
+    only_waiting = client.get("/en/admin/surveys/report/", {"photos": "waiting"}).content.decode()
+    assert waiting.reference in only_waiting and complete.reference not in only_waiting
+    only_complete = client.get("/en/admin/surveys/report/", {"photos": "complete"}).content.decode()
+    assert complete.reference in only_complete and waiting.reference not in only_complete
+
+
+def test_the_exports_say_whether_a_report_still_waits_for_photos(client, collector, supervisor):
+    waiting = f.set_status(f.survey(collector, photos_expected=2), Report.Status.APPROVED)
+    _add_photos(waiting, 1)
+    f.set_status(f.survey(collector), Report.Status.APPROVED)
+    client.force_login(supervisor)
+
+    response = client.get("/en/figures/exports/surveys.csv", {"values": "codes"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    assert sorted((r["photos_expected"], r["photos_received"], r["waiting_for_photos"]) for r in rows) == [
+        ("", "0", "false"), ("2", "1", "true")]

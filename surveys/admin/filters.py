@@ -30,6 +30,21 @@ class FlagFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PhotosFilter(admin.SimpleListFilter):
+    """Reports whose device announced more photos than have arrived yet (sent from a phone, photos still coming)."""
+
+    title = _("photos")
+    parameter_name = "photos"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for photos")), ("complete", _("All photos in"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("waiting", "complete"):
+            return queryset.waiting_for_photos(self.value() == "waiting")
+        return queryset
+
+
 class GovernorateFilter(admin.SimpleListFilter):
     """Records whose administrative area is the governorate or lies within it (district or sub-district)."""
 

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from surveys import access, flags, workflow
 from surveys.admin import common, history
-from surveys.admin.filters import FlagFilter, GovernorateFilter
+from surveys.admin.filters import FlagFilter, GovernorateFilter, PhotosFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
 from surveys.exports import export_selected_csv
 from surveys.models import (
@@ -44,11 +44,6 @@ QUEUE_ORDER = [
     F("submitted_at").asc(nulls_last=True),
 ]
 MAX_LISTED = 50
-
-
-def _photo_count():
-    per_report = Photo.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(n=Count("pk"))
-    return Coalesce(Subquery(per_report.values("n")), 0)
 
 
 # Actions: each report through the workflow, with its own outcome. Issue 5 adds the CSV export to ReportAdminMixin.
@@ -74,7 +69,8 @@ class ReportAdminMixin:
 
     actions = [approve_selected, return_selected, reopen_selected, export_selected_csv]
     list_filter = [
-        "status", FlagFilter, ("organisation", RelatedOnlyFieldListFilter), ("team", RelatedOnlyFieldListFilter),
+        "status", FlagFilter, PhotosFilter, ("organisation", RelatedOnlyFieldListFilter),
+        ("team", RelatedOnlyFieldListFilter),
         ("project", RelatedOnlyFieldListFilter), GovernorateFilter,
     ]
     date_hierarchy = "activity_date"
@@ -87,7 +83,7 @@ class ReportAdminMixin:
         css = {"all": ["css/admin_review.css"]}
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(photo_count=_photo_count())
+        qs = super().get_queryset(request).with_photos_received()
         return access.visible_reports(request.user, qs)
 
     # Permissions: the model permissions of the user's group, narrowed by the access module.
@@ -138,9 +134,13 @@ class ReportAdminMixin:
     def flag_badges(self, obj):
         return common.flag_badges(obj)
 
-    @admin.display(description=gettext_lazy("photos"), ordering="photo_count")
+    @admin.display(description=gettext_lazy("photos"), ordering="photos_received")
     def photos(self, obj):
-        return obj.photo_count
+        # A phone sends the report first, then its photos one by one: until all it announced have arrived, say so.
+        if obj.waiting_for_photos:
+            return format_html('{} / {} <span class="review-flag review-flag-photos">{}</span>', obj.photos_received,
+                               obj.photos_expected, _("waiting for photos"))
+        return obj.photos_received
 
     @admin.display(description=gettext_lazy("waiting for"), ordering="submitted_at")
     def queue_age(self, obj):
