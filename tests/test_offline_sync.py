@@ -24,7 +24,7 @@ from tests import factories as f
 from tests import images
 from tests.factories import YESTERDAY
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHOTO = images.small_jpeg(800, 600)
 SURVEYS = "**/api/v1/surveys/"

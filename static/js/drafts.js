@@ -53,6 +53,7 @@
     if (!record) {
       record = { uuid: uuidInput.value, kind: kind, state: "draft", isNew: isNew, path: location.pathname,
                  version: version, created: Date.now() };
+      offline.editing = record.uuid;
     }
     return record;
   }
@@ -88,6 +89,7 @@
   // Restoring ----------------------------------------------------------------------------------------------------------
   function restore(saved) {
     record = saved;
+    offline.editing = saved.uuid;
     if (isNew) uuidInput.value = saved.uuid;
     return (isNew ? offline.store.photos(saved.uuid) : Promise.resolve([])).then(function (photos) {
       photos.forEach(function (photo) { kept(app.photoCard(photo.id), photo.id, photo.blob); });

@@ -226,7 +226,8 @@
     if (outcome === "transient" || outcome === "network") {
       state.failures++;
       var delay = Math.min(BACKOFF_BASE_MS * Math.pow(2, state.failures - 1), BACKOFF_CAP_MS);
-      delay = Math.round(delay * (0.9 + Math.random() * 0.2));
+      delay = Math.min(Math.max(Math.round(delay * (0.9 + Math.random() * 0.2)), state.retryAfter), BACKOFF_CAP_MS);
+      state.retryAfter = 0;
       state.retryAt = Date.now() + delay;
       if (navigator.onLine !== false) state.timer = setTimeout(sync, delay);
     } else if (outcome !== "busy") {
@@ -333,6 +334,7 @@
 
   function retryLater(record, response) {
     state.lastError = transientError(response);
+    state.retryAfter = Math.max(state.retryAfter || 0, (response.retryAfter || 0) * 1000);  // a 429's Retry-After
     record.attempts = (record.attempts || 0) + 1;
     record.lastError = state.lastError;
     return store.saveReport(record).then(function () { return response.status === 0 ? "network" : "transient"; });
@@ -374,8 +376,11 @@
     var attention = records.filter(function (r) {
       return r.state === "failed" || r.state === "conflict" || (r.state === "draft" && r.errors);
     });
-    // An existing report's draft that its page has posted is the server's business now (drafts.js).
-    records = records.filter(function (r) { return !(r.state === "draft" && r.posted); });
+    // An existing report's draft that its page has posted is the server's business now, and the draft open on this
+    // page is not "on the phone" to its writer (drafts.js).
+    records = records.filter(function (r) {
+      return !(r.state === "draft" && (r.posted || r.uuid === api.editing));
+    });
     var drafts = records.filter(function (r) { return r.state === "draft" && !r.errors; });
     var lines = [];
     if (queued.length) {
@@ -543,9 +548,9 @@
     });
   }
 
-  window.fieldappOffline = {
+  var api = window.fieldappOffline = {
     user: user, store: store, sync: sync, render: render, msg: msg, fmt: fmt, time: time,
-    home: panel.getAttribute("data-home")
+    home: panel.getAttribute("data-home"), editing: null
   };
   sync();
 })();
