@@ -131,7 +131,8 @@ def main() -> int:
     failures = []
     with production_server() as (base, _manage), sync_playwright() as playwright:
         browser = playwright.chromium.launch(**LAUNCH)
-        context = browser.new_context(**PHONE)
+        # A first visit: no service worker yet (once installed, it serves the shell from the phone: bench_offline.py).
+        context = browser.new_context(**PHONE, service_workers="block")
         page = context.new_page()
         transfers = Transfers(page)
         sign_in(page, base)
