@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.response import Response
 
-from surveys import offline
+from surveys import offline, workflow
 from surveys.api.views import SurveyReportViewSet
 from surveys.models import Photo, Report
 from tests import factories as f
@@ -379,6 +379,28 @@ def test_what_the_worker_typed_and_the_photos_they_chose_survive_a_reload(page, 
     assert page.locator("[data-photo-list] .photo-card").count() == 0
     assert [r["state"] for r in outbox(page)["reports"]] == ["draft"]
     assert "1 unfinished report on this phone" in summary(page)
+
+
+def test_an_existing_reports_page_keeps_what_was_typed_until_the_server_has_saved_it(page, live_server, collector,
+                                                                                      supervisor):
+    report = workflow.submit(f.survey(collector, estimated_area_m2=1200), collector)
+    workflow.return_for_correction(report, supervisor, "The area is 12 000 m².")
+    open_app(page, live_server, collector)
+    page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")
+    page.fill("[name=estimated_area_m2]", "12000")
+    page.wait_for_timeout(500)
+
+    page.reload()  # the server still has 1200; the phone kept 12000
+    assert wait_until(page, lambda: page.input_value("[name=estimated_area_m2]") == "12000", timeout=5)
+    assert [r["state"] for r in outbox(page)["reports"]] == ["draft"]
+
+    page.click("button[name=submit]")  # an existing report's page posts as a plain form
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert (report.status, report.specific.estimated_area_m2) == ("submitted", 12000)
+    workflow.return_for_correction(report, supervisor, "And the evidence.")
+    page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")  # a newer version: what the phone kept is dropped
+    assert wait_until(page, lambda: outbox(page) == {"reports": [], "photos": 0}, timeout=5)
 
 
 def test_a_signed_out_workers_reports_wait_for_them_and_no_one_else_sees_or_sends_them(page, live_server, collector,

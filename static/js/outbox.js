@@ -552,5 +552,10 @@
     user: user, store: store, sync: sync, render: render, msg: msg, fmt: fmt, time: time,
     home: panel.getAttribute("data-home"), editing: null
   };
+  // Drafts of existing reports whose page was posted a week ago are the server's business: forget them.
+  store.reports().then(function (records) {
+    var old = Date.now() - 7 * 24 * 3600 * 1000;
+    records.forEach(function (r) { if (r.state === "draft" && r.posted && r.updated < old) store.removeReport(r.uuid); });
+  });
   sync();
 })();

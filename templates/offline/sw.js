@@ -104,18 +104,21 @@ self.addEventListener("fetch", function (event) {
 });
 
 // Pages: the network first, so an online worker always gets the current form; the cached shell page without one.
+// A server error (a gateway in trouble) is answered from the cache too, when the page is there.
 function page(request, url) {
   var shell = url.search === "" && SHELL_PAGES[url.pathname];
+  var cached = function () {
+    return shell ? caches.match(url.pathname, { cacheName: PAGES_CACHE, ignoreVary: true }) : Promise.resolve(null);
+  };
   return fetch(request).then(function (response) {
     if (shell && isPage(response)) {
       var copy = response.clone();
       caches.open(PAGES_CACHE).then(function (cache) { return cache.put(url.pathname, copy); });
     }
-    return response;
-  }, function (error) {
-    var cached = shell ? caches.match(url.pathname, { cacheName: PAGES_CACHE, ignoreVary: true })
-      : Promise.resolve(null);
-    return cached.then(function (hit) { return hit || offlinePage(url); });
+    if (response.status < 500) return response;
+    return cached().then(function (hit) { return hit || response; });
+  }, function () {
+    return cached().then(function (hit) { return hit || offlinePage(url); });
   });
 }
 
