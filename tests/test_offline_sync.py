@@ -209,7 +209,7 @@ def test_reloading_offline_keeps_the_queued_reports_in_arabic(page, live_server,
 
     page.reload()
     assert page.get_attribute("html", "dir") == "rtl"
-    assert page.locator("[data-outbox]").get_attribute("data-waiting") == "1"
+    page.wait_for_selector("[data-outbox][data-waiting='1']", state="attached")
     page.goto(f"{live_server.url}/ar/reports/new/eore/")  # every form opens from the phone's cache
     assert page.locator("form.report-form[data-kind=eore]").count() == 1
     page.goto(f"{live_server.url}/ar/")
@@ -378,7 +378,7 @@ def test_what_the_worker_typed_and_the_photos_they_chose_survive_a_reload(page, 
     assert page.input_value("[name=handed_over_to]") == ""
     assert page.locator("[data-photo-list] .photo-card").count() == 0
     assert [r["state"] for r in outbox(page)["reports"]] == ["draft"]
-    assert "1 unfinished report on this phone" in summary(page)
+    assert wait_until(page, lambda: "1 unfinished report on this phone" in summary(page), timeout=5)
 
 
 def test_an_existing_reports_page_keeps_what_was_typed_until_the_server_has_saved_it(page, live_server, collector,
