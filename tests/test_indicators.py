@@ -364,7 +364,7 @@ def test_a_donor_reads_the_figures_on_a_phone_in_arabic(world, donor, live_serve
     page.goto(f"{live_server.url}/ar/figures/")
     page.fill("input[name=date_from]", "2025-01-01")
     page.fill("input[name=date_to]", "2025-03-31")
-    page.get_by_role("button", name="Show figures").click()
+    page.get_by_role("button", name="اعرض الأرقام").click()  # "Show figures"
 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("table").first.is_visible()
@@ -372,5 +372,5 @@ def test_a_donor_reads_the_figures_on_a_phone_in_arabic(world, donor, live_serve
     # Wide tables scroll inside their own box; the page itself never scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these figures (CSV)").click()
+        page.get_by_role("link", name="تنزيل هذه الأرقام (CSV)").click()  # "Download these figures (CSV)"
     assert download.value.suggested_filename.startswith("indicators-")
