@@ -315,3 +315,8 @@ def location_rule(user) -> Callable[[str | None, float | None, float | None], Po
 
 def can_manage_lookups(user) -> bool:
     return role(user) == Role.ADMINISTRATOR
+
+
+def can_reassign_reports(user) -> bool:
+    """Changing a report's organisation, team or author, or picking any organisation's grant or site: administrators."""
+    return role(user) == Role.ADMINISTRATOR

@@ -32,7 +32,6 @@ from surveys.models import (
     Photo,
     Report,
     ReviewEvent,
-    Role,
     SurveyReport,
 )
 
@@ -107,13 +106,13 @@ class ReportAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["reference", "status", "submitted_at", "uuid"]
-        if access.role(request.user) != Role.ADMINISTRATOR:
+        if not access.can_reassign_reports(request.user):
             fields += ["organisation", "team", "captured_by", "captured_at"]
         return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
-        if access.role(user) != Role.ADMINISTRATOR:
+        if not access.can_reassign_reports(user):
             if db_field.name == "project":
                 kwargs["queryset"] = db_field.related_model.objects.filter(organisation_id=user.organisation_id)
             elif db_field.name == "site":
