@@ -12,18 +12,21 @@
 
    An existing report's page (a draft or a returned report, data-version) still posts normally, since its stored photos
    are edited there; what is typed is kept until the server has saved a newer version of the report. */
+import { offline } from "./outbox.js";
+import { photoCard, setKeeper } from "./photos.js";
+import { flatten, fmt, number, report } from "./lib/helpers.js";
+
 (function () {
   "use strict";
-  var offline = window.fieldappOffline, app = window.fieldapp;
   var form = document.querySelector("form.report-form");
-  if (!form || !offline || !app) return;
+  if (!form || !offline) return;
 
   var kind = form.getAttribute("data-kind");
   var version = form.getAttribute("data-version") || "";
   var isNew = !version;
   var uuidInput = form.elements.uuid;
   var record = null, ready = false, writing = Promise.resolve(), timer = null, marked = [];
-  var msg = offline.msg, fmt = offline.fmt;
+  var msg = offline.msg;
 
   // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
   function queueWrite(work) {
@@ -92,7 +95,7 @@
     offline.editing = saved.uuid;
     if (isNew) uuidInput.value = saved.uuid;
     return (isNew ? offline.store.photos(saved.uuid) : Promise.resolve([])).then(function (photos) {
-      photos.forEach(function (photo) { kept(app.photoCard(photo.id), photo.id, photo.blob); });
+      photos.forEach(function (photo) { kept(photoCard(photo.id), photo.id, photo.blob); });
       setValues(saved.fields || []);
       if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg("returned"));
       else if (isNew) notice(fmt(msg("restored"), { time: offline.time(saved.updated) }));
@@ -164,7 +167,7 @@
   }
 
   if (isNew) {
-    app.keepPhoto = function (card, id, prepared) {
+    setKeeper(function (card, id, prepared) {
       if (!prepared) {
         card.classList.add("failed");
         card.querySelector("[data-status]").textContent = msg("unreadable");
@@ -181,17 +184,10 @@
         return offline.store.savePhoto({ id: id, report: draft().uuid, blob: prepared.blob, facts: prepared.facts || {},
                                          caption: "", order: position(id) });
       });
-    };
+    });
   }
 
   // Messages beside the answers ----------------------------------------------------------------------------------------
-  function flatten(value) {
-    if (value == null) return [];
-    if (typeof value !== "object") return [String(value)];
-    var out = [];
-    Object.keys(value).forEach(function (key) { out = out.concat(flatten(value[key])); });
-    return out;
-  }
 
   function clearErrors() {
     Array.prototype.forEach.call(form.querySelectorAll("[data-offline-error], [data-draft-notice]"), function (el) {
@@ -264,8 +260,8 @@
     }
     var numeric = el.getAttribute("inputmode") === "numeric" || el.getAttribute("inputmode") === "decimal";
     if (numeric || (el.tagName === "SELECT" && /^\d+$/.test(text))) {
-      var number = app.number(text);
-      return isFinite(number) ? number : text;
+      var parsed = number(text);
+      return isFinite(parsed) ? parsed : text;
     }
     return text;
   }
@@ -382,5 +378,5 @@
   start.then(function (saved) { return saved && restore(saved); }).then(function () {
     if (location.hash === "#new") history.replaceState(null, "", location.pathname);
     ready = true;
-  }, function () { ready = true; });
+  }, function (error) { report(error, "restoring a draft"); ready = true; });
 })();
