@@ -15,6 +15,7 @@
 import { offline } from "./outbox.js";
 import { photoCard, setKeeper } from "./photos.js";
 import { flatten, fmt, number, report } from "./lib/helpers.js";
+import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./form-rules.js";
 
 (function () {
   "use strict";
@@ -25,7 +26,7 @@ import { flatten, fmt, number, report } from "./lib/helpers.js";
   var version = form.getAttribute("data-version") || "";
   var isNew = !version;
   var uuidInput = form.elements.uuid;
-  var record = null, ready = false, writing = Promise.resolve(), timer = null, marked = [];
+  var record = null, ready = false, writing = Promise.resolve(), timer = null;
   var msg = offline.msg;
 
   // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
@@ -193,52 +194,31 @@ import { flatten, fmt, number, report } from "./lib/helpers.js";
     Array.prototype.forEach.call(form.querySelectorAll("[data-offline-error], [data-draft-notice]"), function (el) {
       el.remove();
     });
-    marked.forEach(function (el) { el.classList.remove("is-invalid"); });
-    marked = [];
+    clearRuleErrors(form);
   }
 
-  function mark(name, messages) {
-    var inputs = form.querySelectorAll('[name="' + name + '"]');
-    if (!inputs.length || !messages.length) return false;
-    var box = document.getElementById("div_id_" + name) || inputs[0].parentNode;
-    Array.prototype.forEach.call(inputs, function (input) { input.classList.add("is-invalid"); marked.push(input); });
-    var text = document.createElement("div");
-    text.className = "invalid-feedback d-block";
-    text.setAttribute("data-offline-error", "");
-    text.textContent = messages.join(" ");
-    box.appendChild(text);
-    return true;
-  }
-
-  // errors: the server's 400 answer ({field: [messages]}, items as a list of such, one per line sent); rows: the
-  // formset row of each line sent.
-  function showErrors(errors, rows, heading) {
-    var general = [];
-    Object.keys(errors).forEach(function (key) {
+  // The server's 400 answer as paths: the rule set's {"errors": {path: [...]}}, or DRF's shape (items as a list of
+  // {field: [...]}, one per line sent; non_field_errors) from an older server or a record kept before the update.
+  function toPaths(errors) {
+    var out = {};
+    Object.keys(errors || {}).forEach(function (key) {
       var value = errors[key];
       if (key === "items" && Array.isArray(value) && value.length && typeof value[0] === "object") {
         value.forEach(function (line, i) {
-          Object.keys(line || {}).forEach(function (field) {
-            if (!mark("items-" + rows[i] + "-" + field, flatten(line[field]))) general = general.concat(flatten(line[field]));
-          });
+          Object.keys(line || {}).forEach(function (field) { out["items." + i + "." + field] = flatten(line[field]); });
         });
-      } else if (!mark(key, flatten(value))) {
-        general.push((key === "non_field_errors" ? "" : key + ": ") + flatten(value).join(" "));
+      } else {
+        out[key === "non_field_errors" ? "__all__" : key] = flatten(value);
       }
     });
-    var alert = document.createElement("div");
-    alert.className = "alert alert-danger";
-    alert.setAttribute("role", "alert");
-    alert.setAttribute("data-offline-error", "");
-    alert.textContent = heading;
-    general.forEach(function (line) {
-      var p = document.createElement("p");
-      p.className = "mb-0 mt-1";
-      p.textContent = line;
-      alert.appendChild(p);
-    });
-    form.insertBefore(alert, form.firstChild);
-    alert.scrollIntoView({ block: "start" });
+    return out;
+  }
+
+  // errors: the server's answer or the missing answers; rows: the formset row of each item line sent.
+  function showErrors(errors, rows, heading) {
+    showRuleErrors(form, toPaths(errors), rows, heading);
+    var alert = form.querySelector("[data-rule-error='__all__']");
+    if (alert) alert.scrollIntoView({ block: "start" });
   }
 
   function missingAnswers() {

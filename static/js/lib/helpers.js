@@ -19,19 +19,23 @@ export function fmt(template, values) {
   });
 }
 
-// Digits as phones type them (Arabic-Indic, Persian, the Arabic decimal and thousands separators, the Unicode minus),
-// as Latin text: what the server's normalisation does before it parses a number.
+// Digits as phones type them, as the server normalises them (surveys.rules.normalise_digits): Arabic-Indic and
+// Persian digits to Latin, the Arabic decimal separator and the minus sign (U+2212) to ASCII; thousands separators
+// (Arabic, no-break and thin spaces, spaces) dropped.
 export function latinDigits(value) {
   return String(value == null ? "" : value)
     .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); })
     .replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x06F0); })
-    .replace(/\u066B/g, ".").replace(/[\u066C\s]/g, "").replace(/[\u2212\uFE63\uFF0D]/g, "-");
+    .replace(/\u066B/g, ".").replace(/\u2212/g, "-").replace(/[\u066C\u00A0\u202F\u2009 ]/g, "");
 }
 
-// A number typed on a phone, or NaN: empty text, "1,5", "abc" and "1e" are not numbers.
+var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+// A number typed on a phone, or NaN: empty text, "1,5", "abc" and "1e" are not numbers (as surveys.rules.parse_number).
 export function number(value) {
-  var latin = latinDigits(value);
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(latin)) return NaN;
+  if (typeof value === "number") return isFinite(value) ? value : NaN;
+  var latin = latinDigits(value).trim();
+  if (latin.length > 64 || !NUMBER.test(latin)) return NaN;
   return Number(latin);
 }
 

@@ -1,6 +1,7 @@
 /* What the worker sees of the outbox: the panel at the top of every signed-in page (a summary line, a list with
    buttons, a progress bar). Its state is also written as data attributes for tests and styles to read, never as
-   wording: data-waiting (queued reports), data-attention (reports the worker must decide about), data-outbox-state
+   wording: data-waiting (queued reports), data-attention (reports the worker must decide about), data-drafts
+   (unfinished reports), data-outbox-state
    ("idle", "sending", "offline", "signed-out", "other-user", "retry"), data-sent (references sent from this page). */
 import { fmt } from "../lib/helpers.js";
 import { fraction } from "./sync.js";
@@ -31,7 +32,7 @@ export function createDisplay(panel, options) {
   function phase(state, queued) {
     if (!queued.length) return "idle";
     if (state.current && queued.some(function (r) { return r.uuid === state.current.uuid; })) return "sending";
-    if (!options.online()) return "offline";
+    if (!options.online() || (state.noConnection && !state.syncing)) return "offline";
     if (state.signedOut) return "signed-out";
     if (state.otherUser) return "other-user";
     if (state.retryAt) return "retry";
@@ -74,6 +75,7 @@ export function createDisplay(panel, options) {
     shownAttention = attention.length;
     panel.setAttribute("data-waiting", queued.length);
     panel.setAttribute("data-attention", attention.length);
+    panel.setAttribute("data-drafts", drafts.length);
     panel.setAttribute("data-outbox-state", now);
     panel.setAttribute("data-sent", refs.join(" "));
     list.textContent = "";

@@ -19,12 +19,15 @@ import { detail, fmt, report } from "../lib/helpers.js";
 export function createSync(deps) {
   var store = deps.store, send = deps.send, urls = deps.urls, text = deps.text;
   var online = deps.online || function () { return true; };
-  var timers = deps.timers || { set: setTimeout, clear: clearTimeout };
+  var timers = deps.timers || { set: function (f, ms) { return setTimeout(f, ms); },
+                                clear: function (id) { clearTimeout(id); } };
   var state = { syncing: false, again: false, timer: null, failures: 0, retryAt: 0, retryAfterMs: 0, lastError: "",
-                signedOut: false, otherUser: false, current: null, sent: [] };
+                signedOut: false, otherUser: false, current: null, sent: [], noConnection: false };
   var changed = function () { if (deps.onChange) deps.onChange(state); };
 
   function transientError(response) {
+    // navigator.onLine is not always told (a captive portal, some browsers): a request with no answer says it too.
+    state.noConnection = response.status === 0;
     if (response.status === 0) return text("error-network");
     if (response.status === 429) return text("error-busy");
     return fmt(text("error-server"), { status: response.status });
@@ -60,6 +63,7 @@ export function createSync(deps) {
     } else if (outcome !== "busy") {
       state.failures = 0;
       state.lastError = "";
+      state.noConnection = false;
     }
     changed();
     if (state.again && outcome !== "network" && outcome !== "transient") return sync();
