@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, workflow
+from surveys import access, capture, rules, workflow
 from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
@@ -78,6 +78,16 @@ def report_detail(request, pk: int):
     })
 
 
+@require_GET
+def rules_json(request):
+    """The shared rule set for the phone's checker, messages in the page's language (rules.as_json). Not secret: served
+    without sign-in, so the service worker can keep it for offline use even when the session has expired."""
+    response = JsonResponse(rules.as_json(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
 @login_required
 def report_new(request, kind: str):
     if kind not in REPORT_FORMS:
@@ -139,6 +149,7 @@ def _report_form(request, kind: str, report: Report | None):
     return render(request, "surveys/report_form.html", {
         "form": form, "items": items, "kind": kind, "report": report, "slots": slots, "photo_list": photo_list,
         "photo_errors": photo_errors, "form_uuid": form_uuid, "returned": _returned_event(report),
+        "report_rules": rules.as_json(kind),
         "gps_warn_m": settings.GPS_ACCURACY_WARN_M, "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }, status=400 if post is not None else 200)
