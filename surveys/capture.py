@@ -115,7 +115,7 @@ def hold_photo(user, form_uuid: uuid.UUID, upload, *, photo_id: uuid.UUID | None
     processed = photos.process(upload)
     pending = PendingPhoto(
         id=photo_id, form_uuid=form_uuid, uploaded_by=user, caption=caption[:300],
-        taken_at=taken_at or processed.taken_at,
+        taken_at=photos.plausible_taken_at(taken_at) or photos.plausible_taken_at(processed.taken_at),
         latitude=latitude if latitude is not None else processed.latitude,
         longitude=longitude if longitude is not None else processed.longitude,
     )

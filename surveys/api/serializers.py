@@ -8,7 +8,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.core import validators as v
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import QueryDict
@@ -73,10 +72,6 @@ POLYGON_SCHEMA = {
 }
 
 
-_RULE_VALIDATORS = (v.MinValueValidator, v.MaxValueValidator, v.MaxLengthValidator, v.MinLengthValidator,
-                    v.DecimalValidator, v.ProhibitNullCharactersValidator)
-
-
 def follow_rules(fields: dict, report_type: str, scope: str = "report") -> None:
     """Leave the ruled fields' checks to the rule set (as surveys.forms.follow_rules does for the form): not required
     here (the rule set says what is), no bounds or lengths of their own, the rule set's message for a value that does
@@ -86,7 +81,7 @@ def follow_rules(fields: dict, report_type: str, scope: str = "report") -> None:
         if name not in ruled or field.read_only:
             continue
         field.required = False
-        field.validators = [x for x in field.validators if not isinstance(x, _RULE_VALIDATORS)]
+        field.validators = []  # the model field's validators (bounds, not in the future...) are the rule set's now
         for attr in ("max_length", "min_length", "max_value", "min_value", "max_digits", "decimal_places"):
             if hasattr(field, attr):
                 setattr(field, attr, None)
