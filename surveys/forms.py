@@ -45,8 +45,17 @@ class _Digits:
     inputmode = "numeric"
     widget = forms.TextInput
 
+    number: str | None = None  # "int", "float" or "decimal": read by rules.parse_number, as the API and the phone do
+
     def to_python(self, value):
-        return super().to_python(normalise_digits(value))
+        value = normalise_digits(value)
+        if self.number is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            parsed = rules.parse_number(value, integer=self.number == "int")
+        except rules.Invalid:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return float(parsed) if self.number == "float" else parsed
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -56,15 +65,17 @@ class _Digits:
 
 
 class IntegerField(_Digits, forms.IntegerField):
-    pass
+    number = "int"
 
 
 class FloatField(_Digits, forms.FloatField):
     inputmode = "decimal"
+    number = "float"
 
 
 class DecimalField(_Digits, forms.DecimalField):
     inputmode = "decimal"
+    number = "decimal"
 
 
 class DateInput(forms.DateInput):

@@ -149,7 +149,6 @@ def _report_form(request, kind: str, report: Report | None):
     return render(request, "surveys/report_form.html", {
         "form": form, "items": items, "kind": kind, "report": report, "slots": slots, "photo_list": photo_list,
         "photo_errors": photo_errors, "form_uuid": form_uuid, "returned": _returned_event(report),
-        "report_rules": rules.as_json(kind),
         "gps_warn_m": settings.GPS_ACCURACY_WARN_M, "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }, status=400 if post is not None else 200)

@@ -92,9 +92,26 @@ def follow_rules(fields: dict, report_type: str, scope: str = "report") -> None:
                 continue
             if rule.kind in ("number", "date"):
                 field.error_messages["invalid"] = str(rule.invalid_message)
+            if rule.kind == "number":
+                field.to_internal_value = _number_reader(field, rule)
             elif rule.kind == "choice":
                 target = getattr(field, "child", field)
                 target.error_messages["invalid_choice"] = str(rule.message)
+
+
+def _number_reader(field: serializers.Field, rule: rules.Rule):
+    """Numbers read by rules.parse_number, as the form and the phone read them (4.6e18 is a number, too large)."""
+
+    def to_internal_value(data):
+        try:
+            value = rules.parse_number(data, integer=rule.params["integer"])
+        except rules.Invalid:
+            field.fail("invalid")
+        if value is None:
+            return None
+        return float(value) if isinstance(field, serializers.FloatField) else value
+
+    return to_internal_value
 
 
 class RuledSerializerMixin:
