@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, workflow
+from surveys import access, capture, rules, workflow
 from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
@@ -76,6 +76,16 @@ def report_detail(request, pk: int):
         "exact_location": access.sees_report_location(request.user, report),
         "can_edit": access.can_edit_report(request.user, report),
     })
+
+
+@require_GET
+def rules_json(request):
+    """The shared rule set for the phone's checker, messages in the page's language (rules.as_json). Not secret: served
+    without sign-in, so the service worker can keep it for offline use even when the session has expired."""
+    response = JsonResponse(rules.as_json(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
 
 
 @login_required
