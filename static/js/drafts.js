@@ -33,6 +33,7 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
   var apiUrl = !isNew && reportId && offline.api[kind] ? offline.api[kind] + reportId + "/" : "";
   var uuidInput = form.elements.uuid;
   var record = null, ready = false, writing = Promise.resolve(), timer = null;
+  var initial = null;  // an existing report's answers as the server sent them, before anything is restored
   var msg = offline.msg;
 
   // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
@@ -62,7 +63,7 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
   function draft() {
     if (!record) {
       record = { uuid: uuidInput.value, kind: kind, state: "draft", isNew: isNew, path: location.pathname,
-                 version: version, created: Date.now() };
+                 version: version, created: Date.now(), base: isNew ? null : initial };
       offline.editing = record.uuid;
     }
     return record;
@@ -103,9 +104,11 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
     if (isNew) uuidInput.value = saved.uuid;
     return offline.store.photos(saved.uuid).then(function (photos) {
       photos.forEach(function (photo) { kept(photoCard(photo.id), photo.id, photo.blob); });
-      setValues(saved.fields || []);
       if (saved.overtaken && saved.version !== version) {
-        // Corrections made on a version the supervisor has changed since: offered again on this one, to check.
+        // Corrections made on a version the supervisor has changed since: the answers the worker changed are put on
+        // this version (the others show what the server has now), to check and send again.
+        setValues(changedFields(saved), true);
+        saved.base = initial;
         saved.version = version;
         saved.overtaken = false;
         saved.errors = null;
@@ -113,12 +116,14 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
         form.querySelector("[data-draft-notice]").setAttribute("data-draft-notice", "overtaken");
         return offline.store.saveReport(saved);
       }
+      setValues(saved.fields || []);
       if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg(saved.overtaken ? "overtaken" : "returned"));
       else if (isNew) notice(fmt(msg("restored"), { time: offline.time(saved.updated) }));
     });
   }
 
-  function setValues(saved) {
+  // saved: [name, value] pairs; partial: only the names given change (the others keep the page's values).
+  function setValues(saved, partial) {
     var values = {};
     saved.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
     var total = form.elements["items-TOTAL_FORMS"], add = form.querySelector("[data-formset] [data-add]");
@@ -128,6 +133,7 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
     }
     fields().forEach(function (el) {
       var value = values[el.name];
+      if (partial && !value) return;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = Boolean(value) && value.indexOf(el.value) !== -1;
         if (el.checked) el.dispatchEvent(new Event("change", { bubbles: true }));
@@ -380,7 +386,22 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
   form.addEventListener("change", later);
   document.addEventListener("visibilitychange", function () { if (document.hidden && ready && record) save(); });
 
+  // The fields whose values the worker changed from the version they started from (all of them for an older record).
+  function changedFields(saved) {
+    if (!saved.base) return saved.fields || [];
+    var group = function (pairs) {
+      var out = {};
+      pairs.forEach(function (pair) { (out[pair[0]] = out[pair[0]] || []).push(pair[1]); });
+      return out;
+    };
+    var before = group(saved.base), after = group(saved.fields || []);
+    return (saved.fields || []).filter(function (pair) {
+      return JSON.stringify(before[pair[0]] || []) !== JSON.stringify(after[pair[0]]);
+    });
+  }
+
   // Which draft this page continues ------------------------------------------------------------------------------------
+  if (!isNew) initial = collect();
   var start;
   if (isNew) {
     var named = (location.hash.match(/^#draft=([0-9a-f-]{36})$/) || [])[1];
