@@ -125,7 +125,7 @@ def test_a_clearance_area_of_2_to_the_62_is_refused(api, collector, site, field)
 
 def test_the_database_refuses_an_area_beyond_the_bound_as_the_last_line_of_defence(collector, site):
     with pytest.raises(IntegrityError), transaction.atomic():
-        f.clearance(collector, site, cleared_area_m2=2**62)
+        f.clearance(collector, site, cleared_area_m2=rules.AREA_MAX_M2 + 1)
     assert not ClearanceReport.objects.exists()
 
 
