@@ -135,6 +135,26 @@ class OutlineField(forms.CharField):
         return self.to_python(data) != initial if data else initial is not None
 
 
+class SafeJSONField(forms.JSONField):
+    """JSON typed in the admin, parsed within the limits of rules.safe_json_loads (never a RecursionError)."""
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or isinstance(value, list | dict | int | float):
+            return super().to_python(value)
+        try:
+            return rules.safe_json_loads(value)
+        except (ValueError, TypeError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        try:
+            return rules.safe_json_loads(data) if data not in (None, "") else None
+        except (ValueError, TypeError):
+            return forms.fields.InvalidJSONInput(data)
+
+
 # Lines to the rule set -------------------------------------------------------------------------------------------------
 
 _RULE_VALIDATORS = (v.MinValueValidator, v.MaxValueValidator, v.MaxLengthValidator, v.DecimalValidator,
