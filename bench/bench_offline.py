@@ -49,7 +49,9 @@ CACHED = """async () => {
 }"""
 
 QUEUE = """async ({reports, photos}) => {
-  const store = window.fieldappOffline.store;
+  // The page's own outbox module (its hashed name in production): the same instance the page runs.
+  const src = document.querySelector('script[type=module][src*="/js/outbox."]').src;
+  const store = (await import(src)).offline.store;
   const blobs = photos.map(b64 => new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], {type: "image/jpeg"}));
   let order = 0;
   for (const body of reports) {

@@ -145,16 +145,20 @@ def test_a_returned_report_is_corrected_and_submitted_again(live_server, phone, 
     page = phone()
     sign_in(page, live_server, collector)
 
-    page.locator(".report-list li", has_text=survey.reference).click()
-    expect(page.locator(".returned-comment")).to_contain_text("The area is 12 000 m², not 1 200.")
-    page.get_by_role("link", name="Edit").click()
+    returned = page.locator(f".to-correct [data-returned='{survey.pk}']")  # listed first, with the comment
+    expect(returned.locator(".returned-comment")).to_contain_text("The area is 12 000 m², not 1 200.")
+    returned.locator("a").click()
     expect(page.locator(".returned-comment")).to_be_visible()
     page.fill("#id_estimated_area_m2", "12000")
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".alert-success")).to_contain_text("submitted for review")
+    # Through the outbox, like a new report: sent from the home page.
+    page.wait_for_selector(f"[data-outbox][data-sent='{survey.reference}']", state="attached")
 
     survey.refresh_from_db()
     assert survey.status == Report.Status.SUBMITTED and survey.estimated_area_m2 == 12_000
+    page.reload()
+    expect(page.locator(".to-correct")).to_have_count(0)  # corrected: no longer listed first
+    page.goto(f"{live_server.url}/en/reports/{survey.pk}/")
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
 
 
