@@ -531,17 +531,24 @@ def test_a_signed_out_workers_reports_wait_for_them_and_no_one_else_sees_or_send
 
 
 def test_a_new_deployment_replaces_the_cached_shell(page, live_server, collector, monkeypatch):
+    report = f.survey(collector)
     open_app(page, live_server, collector)
+    page.wait_for_selector("html[data-shell-reports]", state="attached")
     old = page.evaluate("caches.keys()")
     version = offline.shell_version()
-    assert sorted(old) == [f"fieldapp-pages-{version}", f"fieldapp-static-{version}"]
+    assert sorted(old) == [f"fieldapp-pages-{version}", f"fieldapp-pages-reports-{version}",
+                           f"fieldapp-static-{version}"]
 
     monkeypatch.setattr(offline, "shell_version", lambda: "0123456789abcdef")
     offline._worker_script.cache_clear()
     try:
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-        new = ["fieldapp-pages-0123456789abcdef", "fieldapp-static-0123456789abcdef"]
+        new = ["fieldapp-pages-0123456789abcdef", "fieldapp-pages-reports-0123456789abcdef",
+               "fieldapp-static-0123456789abcdef"]
         assert wait_until(page, lambda: sorted(page.evaluate("caches.keys()")) == new, timeout=10)
+        kept_reports = page.evaluate("""caches.open("fieldapp-pages-reports-0123456789abcdef")
+            .then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname))""")
+        assert kept_reports == [f"/en/reports/{report.pk}/"]  # the team's latest reports, fetched again
         cached_pages = page.evaluate("""caches.open("fieldapp-pages-0123456789abcdef")
             .then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname).sort())""")
         assert cached_pages == sorted(["/en/", "/en/reports/new/survey/", "/en/reports/new/clearance/",

@@ -162,10 +162,11 @@ function page(request, url) {
   return fetch(request).then(function (response) {
     if (plain && isPage(response)) {
       var copy = response.clone();
-      caches.open(cacheName).then(function (cache) {
-        return shell ? cache.put(url.pathname, copy) : cache.match(url.pathname, { ignoreVary: true }).then(function (hit) {
-          if (hit) return cache.put(url.pathname, copy);
-        });
+      // A shell page is always kept; another only refreshed if kept already (caches.match creates no cache: a page
+      // seen after signing out must not bring back the cache sign-out deleted).
+      var kept = shell ? Promise.resolve(true) : caches.match(url.pathname, { cacheName: cacheName, ignoreVary: true });
+      kept.then(function (hit) {
+        if (hit) return caches.open(cacheName).then(function (cache) { return cache.put(url.pathname, copy); });
       });
     }
     if (response.status < 500) return response;
