@@ -363,9 +363,19 @@ class ItemForm(RuledFormMixin, forms.ModelForm):
         follow_rules(self.fields, ExplosiveItem.RULE_TYPE, ExplosiveItem.RULE_SCOPE)
 
 
-# A hard limit on the lines: a post claiming 100,000 lines builds at most ITEMS_MAX forms and is refused at once.
+class BaseItemFormSet(forms.BaseInlineFormSet):
+    def total_form_count(self) -> int:
+        """A post claiming more lines than absolute_max builds no blank line at all (Django would still build
+        absolute_max of them, and the page would draw them): it is refused by full_clean's "at most" error."""
+        management = self.management_form
+        if self.is_bound and management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
+            return min(self.initial_form_count(), self.absolute_max)
+        return super().total_form_count()
+
+
+# A hard limit on the lines: a post claiming 100,000 lines is refused at once.
 ItemFormSet = forms.inlineformset_factory(
-    ClearanceReport, ExplosiveItem, form=ItemForm, extra=2, can_delete=True,
+    ClearanceReport, ExplosiveItem, form=ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True,
     max_num=rules.ITEMS_MAX, absolute_max=rules.ITEMS_MAX, validate_max=True,
 )
 
