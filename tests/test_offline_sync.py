@@ -111,9 +111,10 @@ def add_photos(page, count: int, captions=()):
     files = [{"name": f"photo{i}.jpg", "mimeType": "image/jpeg", "buffer": PHOTO} for i in range(count)]
     page.set_input_files("[data-photo-input][multiple]", files)
     cards = page.locator("[data-photo-list] .photo-card")
+    stored = page.locator("[data-photo-list] [data-stored]").count()  # listed by the server: no upload bar
     page.wait_for_function(  # each downscaled and kept on the phone: its upload bar is gone
         f"""() => {{ const bars = document.querySelectorAll("[data-photo-list] .photo-card progress");
-        return bars.length === {before + count} && Array.from(bars).every(bar => bar.hidden); }}"""
+        return bars.length === {before - stored + count} && Array.from(bars).every(bar => bar.hidden); }}"""
     )
     for i, caption in enumerate(captions):
         cards.nth(before + i).locator("[data-caption]").fill(caption)
