@@ -367,10 +367,13 @@ class BaseItemFormSet(forms.BaseInlineFormSet):
     def total_form_count(self) -> int:
         """A post claiming more lines than absolute_max builds no blank line at all (Django would still build
         absolute_max of them, and the page would draw them): it is refused by full_clean's "at most" error."""
-        management = self.management_form
-        if self.is_bound and management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
+        if self.is_bound and self._claims_too_many():
             return min(self.initial_form_count(), self.absolute_max)
         return super().total_form_count()
+
+    def _claims_too_many(self) -> bool:
+        management = self.management_form  # bound: read from the post, without counting forms
+        return management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max
 
 
 # A hard limit on the lines: a post claiming 100,000 lines is refused at once.
