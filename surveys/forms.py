@@ -257,6 +257,9 @@ class ReportForm(RuledFormMixin, forms.ModelForm):
             self.initial.setdefault("uuid", self.instance.uuid)
             self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
         self.fields["project"].queryset = capture.project_choices(user, self.instance)
+        for name, message in capture.CHOICE_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = message
         follow_rules(self.fields, self._meta.model.KIND)
         for name in self.radio_fields:
             field = self.fields[name]
