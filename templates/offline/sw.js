@@ -6,6 +6,8 @@ var CONFIG = {{ config|safe }};
 var PREFIX = "fieldapp-";
 var STATIC_CACHE = PREFIX + "static-" + CONFIG.version;
 var PAGES_CACHE = PREFIX + "pages-" + CONFIG.version;
+// The team's latest reports and the correction forms (keepReports): apart from the shell, bounded by the server's list.
+var REPORTS_CACHE = PREFIX + "pages-reports-" + CONFIG.version;
 var PAGE_MAX_AGE_MS = 15 * 60 * 1000; // a cached form older than this is fetched again when a page asks for the shell
 var SHELL_PAGES = {};
 var SHELL_STATIC = {};
@@ -34,13 +36,14 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     var old = names.filter(function (name) {
-      return name.indexOf(PREFIX) === 0 && name !== STATIC_CACHE && name !== PAGES_CACHE;
+      return name.indexOf(PREFIX) === 0 && name !== STATIC_CACHE && name !== PAGES_CACHE && name !== REPORTS_CACHE;
     });
     // The pages the old version held (the worker's language) are fetched again from this deployment, then the old
     // caches go.
     return Promise.all(old.filter(function (name) { return name.indexOf(PREFIX + "pages-") === 0; }).map(function (name) {
       return caches.open(name).then(function (cache) { return cache.keys(); }).then(function (requests) {
-        return Promise.all(requests.map(function (request) { return refresh(new URL(request.url).pathname); }));
+        var target = name.indexOf(PREFIX + "pages-reports-") === 0 ? REPORTS_CACHE : PAGES_CACHE;
+        return Promise.all(requests.map(function (request) { return refresh(new URL(request.url).pathname, target); }));
       });
     })).then(function () {
       return Promise.all(old.map(function (name) { return caches.delete(name); }));
@@ -65,16 +68,15 @@ self.addEventListener("message", function (event) {
 
 function keepReports(list) {
   var wanted = {};
-  Object.keys(SHELL_PAGES).forEach(function (path) { wanted[path] = true; });
   var pages = (list.pages || []).filter(sameOrigin), images = (list.images || []).filter(sameOrigin);
   pages.concat(images).forEach(function (path) { wanted[path] = true; });
-  return caches.open(PAGES_CACHE).then(function (cache) {
+  return caches.open(REPORTS_CACHE).then(function (cache) {
     return cache.keys().then(function (requests) {
       // What is no longer among the latest reports goes: the cache stays the size of the list.
       return Promise.all(requests.filter(function (request) { return !wanted[new URL(request.url).pathname]; })
         .map(function (request) { return cache.delete(request); }));
     }).then(function () {
-      var fetched = pages.map(refresh).concat(images.map(function (path) {
+      var fetched = pages.map(function (path) { return refresh(path, REPORTS_CACHE); }).concat(images.map(function (path) {
         return cache.match(path).then(function (hit) { return hit ? true : keepImage(cache, path); });
       }));
       return Promise.all(fetched);
@@ -109,10 +111,10 @@ function warm(lang) {
 
 // Fetch a shell page and keep it, if the server answers it as a page for a signed-in user (not a redirect to the
 // sign-in page, not an error).
-function refresh(path) {
+function refresh(path, cacheName) {
   return fetch(path, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
     if (!isPage(response)) return false;
-    return caches.open(PAGES_CACHE).then(function (cache) {
+    return caches.open(cacheName || PAGES_CACHE).then(function (cache) {
       return cache.put(path, response).then(function () { return true; });
     });
   }).catch(function () { return false; });
@@ -141,7 +143,7 @@ self.addEventListener("fetch", function (event) {
 // A photo thumbnail: the network, else the copy kept for the latest reports (keepReports).
 function image(request, url) {
   return fetch(request).catch(function (error) {
-    return caches.match(url.pathname, { cacheName: PAGES_CACHE }).then(function (hit) {
+    return caches.match(url.pathname, { cacheName: REPORTS_CACHE }).then(function (hit) {
       if (hit) return hit;
       throw error;
     });
@@ -153,13 +155,14 @@ function image(request, url) {
 // Pages kept for the latest reports (keepReports) are answered the same way, and their copy refreshed when visited.
 function page(request, url) {
   var plain = url.search === "", shell = plain && SHELL_PAGES[url.pathname];
+  var cacheName = shell ? PAGES_CACHE : REPORTS_CACHE;
   var cached = function () {
-    return plain ? caches.match(url.pathname, { cacheName: PAGES_CACHE, ignoreVary: true }) : Promise.resolve(null);
+    return plain ? caches.match(url.pathname, { cacheName: cacheName, ignoreVary: true }) : Promise.resolve(null);
   };
   return fetch(request).then(function (response) {
     if (plain && isPage(response)) {
       var copy = response.clone();
-      caches.open(PAGES_CACHE).then(function (cache) {
+      caches.open(cacheName).then(function (cache) {
         return shell ? cache.put(url.pathname, copy) : cache.match(url.pathname, { ignoreVary: true }).then(function (hit) {
           if (hit) return cache.put(url.pathname, copy);
         });
