@@ -72,8 +72,6 @@ def project_choices(user, report: Report | None = None):
     """Grants the user may put on a report: their organisation's, or the stored report's organisation's."""
     if report is not None and report.pk and report.organisation_id:
         return Project.objects.filter(organisation_id=report.organisation_id)
-    if access.can_reassign_reports(user) and not access.can_create_report(user):
-        return Project.objects.all()
     return access.selectable_projects(user)
 
 

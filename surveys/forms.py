@@ -132,7 +132,10 @@ class OutlineField(forms.CharField):
         return value
 
     def has_changed(self, initial, data):
-        return self.to_python(data) != initial if data else initial is not None
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
 
 
 class SafeJSONField(forms.JSONField):
