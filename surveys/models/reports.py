@@ -231,8 +231,8 @@ class Report(RuledModel):
         return reverse("report_detail", args=[self.pk])
 
     @property
-    def RULE_TYPE(self) -> str | None:  # noqa: N802 - the rule set's report type is the report's kind
-        return self.kind or self.KIND
+    def RULE_TYPE(self) -> str | None:  # noqa: N802 - the rule set's report type is the report's own type
+        return self.KIND  # None on the shared parent row: its type's fields are not on it
 
     def validation_errors(self) -> dict:
         """Rules that need the database (owner, grant), as {field: message}; each report type adds its own."""
