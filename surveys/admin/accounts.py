@@ -3,6 +3,8 @@
 Sign-in lockouts are django-axes' own admin ("Access attempts": delete a row to unlock that account).
 """
 
+import contextlib
+
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,10 +17,8 @@ from surveys.models import DeviceToken
 # knox's own token model is replaced by DeviceToken; DRF's tokens no longer sign in (kept only for the migration
 # history): neither should appear in admin.
 for _model in (AuthToken, TokenProxy):
-    try:
+    with contextlib.suppress(NotRegistered):
         admin.site.unregister(_model)
-    except NotRegistered:
-        pass
 
 
 @admin.register(DeviceToken)

@@ -4,7 +4,7 @@ after too many wrong passwords the account is locked here as on the sign-in page
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -16,7 +16,11 @@ from surveys.lockout import locked_api_response
 from surveys.models import DeviceToken
 
 LOCKED_429 = OpenApiResponse(
-    serializers.DictField(), description="Too many wrong passwords: the account is locked (`code`: "
+    inline_serializer("AccountLocked", {
+        "detail": serializers.CharField(help_text="What happened and what to do, in the request's language."),
+        "code": serializers.CharField(help_text="`account_locked`."),
+    }),
+    description="Too many wrong passwords: the account is locked (`code`: "
     "`account_locked`) until the cool-off passes or an administrator unlocks it; or too many requests from this "
     "address (wait the seconds in `Retry-After`).")
 
@@ -31,7 +35,12 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class DeviceTokenSerializer(serializers.ModelSerializer):
-    device = serializers.CharField(source="device_name", read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Revoke the token with DELETE /api/v1/auth/tokens/{id}/.")
+    device = serializers.CharField(source="device_name", read_only=True,
+                                   help_text="The name given when the token was made.")
+    created = serializers.DateTimeField(read_only=True, help_text="When the token was made.")
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True,
+                                       help_text="After this the token no longer signs in.")
     starts_with = serializers.SerializerMethodField(help_text="The token's first characters, to recognise it.")
     current = serializers.SerializerMethodField(help_text="True for the token this request was signed with.")
 
@@ -51,7 +60,7 @@ class DeviceTokenSerializer(serializers.ModelSerializer):
 class NewTokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as the header Authorization: Token <token>. Shown only now.")
     id = serializers.IntegerField(help_text="Its id in GET /api/v1/auth/tokens/, to revoke it.")
-    device = serializers.CharField()
+    device = serializers.CharField(help_text="The name given for the device.")
     expiry = serializers.DateTimeField(allow_null=True, help_text="After this the token no longer signs in.")
 
 
