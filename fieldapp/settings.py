@@ -52,9 +52,10 @@ else:
         )
     # Django's own thresholds (check security.W009): a short or repetitive key signs sessions, password-reset links
     # and CSRF tokens that can be forged. Refused at start-up rather than warned about in `check --deploy`.
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
         raise ImproperlyConfigured(
-            "SECRET_KEY is too weak: it needs at least 50 characters and 5 different ones. Generate one with "
+            "SECRET_KEY is too weak: it needs at least 50 characters and 5 different ones, and not Django's "
+            "'django-insecure-' development key. Generate one with "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     if not ALLOWED_HOSTS:
