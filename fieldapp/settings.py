@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "surveys.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,11 +273,12 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
-# Sessions on shared phones: SESSION_IDLE_TIMEOUT_S without a request signs the person out (each request renews
-# the session), so a phone handed to the next person after a shift does not stay signed in for days.
+# Sessions on shared phones: SESSION_IDLE_TIMEOUT_S without a request signs the person out, so a phone handed to the
+# next person after a shift does not stay signed in for days. Activity renews the session, at most once every
+# SESSION_RENEW_INTERVAL_S (surveys.middleware.SessionIdleTimeoutMiddleware: one write a minute, not one a request).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_S", 4 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_INTERVAL_S = envint("SESSION_RENEW_INTERVAL_S", 60)
 
 # Password reset e-mails (and any other mail): the console by default, SMTP from the environment in production.
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,5 +1,7 @@
 """Request-level guards that must run before any view, form or parser touches the request."""
 
+import time
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
@@ -31,3 +33,25 @@ class RequestBodyLimitMiddleware:
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SessionIdleTimeoutMiddleware:
+    """Renew the session (its expiry and cookie: SESSION_COOKIE_AGE from now) on activity, at most once every
+    SESSION_RENEW_INTERVAL_S, so that it ends after SESSION_COOKIE_AGE without a request: an idle timeout for shared
+    phones. Django's SESSION_SAVE_EVERY_REQUEST would do the same with a database write on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only an existing session that was not just ended (sign-out flushes it) is renewed.
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_INTERVAL_S:
+                session[RENEWED_AT] = now  # marks it modified: SessionMiddleware saves it and re-sends the cookie
+        return response
+
+
+RENEWED_AT = "_renewed_at"
