@@ -55,3 +55,11 @@ class SessionIdleTimeoutMiddleware:
 
 
 RENEWED_AT = "_renewed_at"
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in saves a fresh session anyway: count it as the renewal, so the next request writes nothing.
+    (The API's token endpoint has no session: nothing to note.)"""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        session[RENEWED_AT] = int(time.time())
