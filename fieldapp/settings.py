@@ -294,8 +294,9 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_S", 3 * 24 * 3600)
 # (surveys.middleware). It must be at least the largest photo (15 MB, surveys.photos) plus the form around it. Set
 # the same limit in front of the app: nginx `client_max_body_size 16m;` (gunicorn has no body limit of its own).
 REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 16 * 1024 * 1024)
-# Non-file fields of one request; larger files spill from memory to a temporary file.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A body read whole (a JSON report, even with a long outline, is a few KB) or the form fields beside a photo: 5 MB.
+# Uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE spill from memory to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Content-Security-Policy (django-csp 4): no inline script, no inline event handler, nothing from another origin.
