@@ -3,6 +3,7 @@ events, console errors) on the field pages (with the form map open), the admin r
 indicators and exports pages, the account pages and the API docs."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +12,7 @@ from surveys import workflow
 from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 POLYGON = {"type": "Polygon", "coordinates": [[[39.0, 35.9], [39.001, 35.9], [39.001, 35.901], [39.0, 35.9]]]}
 LISTEN = """
@@ -69,8 +71,15 @@ def test_the_field_pages_run_under_the_policy(watched, live_server, collector, s
         f"/en/reports/{returned.pk}/edit/": "form[data-kind]",
         "/en/account/": "[data-tokens]", "/en/account/password/": "[data-password-change]",
     }
+    too_wide = []
     for path, ready in pages.items():
         violations += [f"{path}: {v}" for v in visit(page, f"{live_server.url}{path}", ready)]
+        if page.evaluate("document.documentElement.scrollWidth") > 360:  # mobile first: no sideways scrolling
+            too_wide.append(path)
+        if path in ("/en/account/", "/ar/"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / f"csp-{path.strip('/').replace('/', '-')}.png", full_page=True)
+    assert too_wide == []
     # The form's map (Leaflet, loaded on demand) and the photo previews.
     page.goto(f"{live_server.url}/en/reports/new/survey/")
     page.get_by_role("button", name="Use my location").click()
