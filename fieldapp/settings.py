@@ -237,7 +237,6 @@ SPECTACULAR_SETTINGS = {
         "EOCategoryEnum": "surveys.models.choices.EOCategory",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
-    # The API docs page's start-up script is served as a file (SpectacularSwaggerSplitView): no inline script.
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
@@ -264,7 +263,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # API tokens (django-rest-knox, stored hashed): one per device or script, each with a name, expiring after
-# API_TOKEN_TTL_DAYS; listed and revoked by their owner (/api/v1/auth/tokens/ and the "Devices" page) and by
+# API_TOKEN_TTL_DAYS; listed and revoked by their owner (/api/v1/auth/tokens/ and the Account page) and by
 # administrators (admin). The phone's own app uses the session, not a token.
 KNOX_TOKEN_MODEL = "surveys.DeviceToken"  # noqa: S105 (a model name, not a secret)
 # knox's own migrations would create its (swapped-out) token table anyway, with a foreign key to users that Django's
