@@ -4,6 +4,7 @@ refused, the count is shared (database) across paths and processes, and an admin
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -116,3 +117,18 @@ def test_a_supervisor_cannot_unlock_accounts_in_admin(client, supervisor, collec
     admin = APIClient()
     admin.force_login(supervisor)
     assert admin.get("/en/admin/axes/accessattempt/").status_code == 403
+
+
+def test_the_current_password_asked_to_change_it_counts_towards_the_lockout(client, collector):
+    """A phone left signed in: guessing its owner's password on the change-password page locks the account too."""
+    client.force_login(collector)
+    guess = {"old_password": WRONG, "new_password1": "a-new-long-passphrase-2027",
+             "new_password2": "a-new-long-passphrase-2027"}
+    for _ in range(51):
+        assert client.post("/en/account/password/", guess).status_code in (200, 429)
+    right = {**guess, "old_password": f.PASSWORD}
+    refused = client.post("/en/account/password/", right)
+    assert refused.status_code == 429 and b"data-locked-out" in refused.content
+    collector.refresh_from_db()
+    assert collector.check_password(f.PASSWORD)
+    assert field_login(Client(), "collector", f.PASSWORD).status_code == 429
