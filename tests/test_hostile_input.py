@@ -106,7 +106,7 @@ def test_absurd_values_are_refused_by_the_api(api, collector, field, value, mess
 
 @pytest.mark.parametrize(("field", "value"), [
     ("activity_date", "0001-01-01"), ("gps_accuracy_m", "1e308"), ("estimated_area_m2", "4600000000000000000"),
-    ("notes", "x" * 10_000_000),
+    ("notes", "x" * 100_000),  # far over the rule's length, under the request body limit (a larger body is a 413)
 ])
 def test_absurd_values_are_refused_by_the_form(client, collector, field, value):
     client.force_login(collector)
@@ -193,7 +193,7 @@ def test_the_token_endpoint_still_works_with_a_plain_body(api, collector):
     collector.save()
     response = api(None).post("/api/v1/auth/token/", {"username": "collector", "password": "secret-pass-1"},
                               format="json")
-    assert response.status_code == 200 and response.json()["token"]
+    assert response.status_code in (200, 201) and response.json()["token"]  # 201: a new per-device token (knox)
 
 
 def test_an_eore_body_with_absurd_counts_is_refused_with_each_error(api, collector):
