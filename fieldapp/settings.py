@@ -209,8 +209,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Shared state (issue 11) ---
 # Every process and every server must see the same counters (API throttles), sessions and locks: the cache is shared,
-# never per process. By default it is a table in the database (created by `manage.py createcachetable`, which
-# `make run`, `make serve` and the test database set-up run); REDIS_URL (redis://host:6379/0) selects Redis, the
+# never per process. By default it is a table in the database (created by `manage.py createcachetable`, which every
+# `migrate` runs: surveys/apps.py); REDIS_URL (redis://host:6379/0) selects Redis, the
 # better choice for several app servers: no database write per throttled request. With Redis, sessions are read from
 # the cache and written through to the database (cached_db), so a Redis restart signs nobody out.
 REDIS_URL = os.getenv("REDIS_URL", "")
