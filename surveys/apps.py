@@ -18,4 +18,9 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from surveys.middleware import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="surveys.note_sign_in")
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="surveys.create_cache_table")
