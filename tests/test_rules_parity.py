@@ -122,11 +122,16 @@ def server_errors(kind, raw, items) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def checker(browser, live_server):
-    """A blank page of the app's origin with the phone's checker imported, and the rule set in each language."""
+def checker(browser, live_server, django_db_blocker):
+    """A blank page of the app's origin with the phone's checker imported, and the rule set in each language.
+
+    The live server's thread may hold a database connection opened by an earlier test; closing it at the end of these
+    requests (Django's request_finished) needs database access, which this module-scoped fixture has no other way to
+    ask for."""
     page = browser.new_page()
-    page.goto(f"{live_server.url}/static/css/app.css")
-    page.evaluate("async () => { window.checker = await import('/static/js/rules.js'); }")
+    with django_db_blocker.unblock():
+        page.goto(f"{live_server.url}/static/css/app.css")
+        page.evaluate("async () => { window.checker = await import('/static/js/rules.js'); }")
     sets = {}
     for language in ("en", "ar"):
         with translation.override(language):
