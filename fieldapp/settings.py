@@ -222,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# OpenRosa (surveys.openrosa): the largest submission POST accepted (Collect splits larger ones), and the lockout after
+# repeated wrong passwords.
+OPENROSA_MAX_SUBMISSION_BYTES = envint("OPENROSA_MAX_SUBMISSION_BYTES", 10 * 1024 * 1024)
+OPENROSA_MAX_FAILURES = envint("OPENROSA_MAX_FAILURES", 10)
+OPENROSA_LOCKOUT_S = envint("OPENROSA_LOCKOUT_S", 15 * 60)
+
 # Onboarding spreadsheets (surveys.onboarding): a file is imported whole or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

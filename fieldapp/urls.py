@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
          name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # ODK Collect and KoboCollect: the server URL a team types is the site's address followed by /openrosa.
+    path("openrosa/", include("surveys.openrosa.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
