@@ -161,6 +161,8 @@ def _question(kind: str, model, name: str, by_field: dict, scope: str = "report"
             row["default"] = field.default
     elif isinstance(field, models.DateField):
         row["type"] = "date"
+        if name == "activity_date":
+            row["default"] = "today()"  # the phone's date, as the web form's script sets it
     elif isinstance(field, (models.IntegerField,)):
         row["type"] = "integer"
     elif isinstance(field, (models.DecimalField, models.FloatField)):
