@@ -1,4 +1,11 @@
-"""Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them."""
+"""Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them.
+
+Two flags depend on other reports: "likely duplicate" (another report of the team for the same place and day) and
+"area over-run" (the site's approved clearances). Whenever a report is saved or moves (submit, approve, return,
+reopen), refresh_with_peers recomputes its flags and those of the reports whose flags depend on it, in the same
+transaction, so A is flagged when its later duplicate B arrives, and an earlier clearance's over-run appears when
+other clearances of its site are approved (and goes when one is reopened).
+"""
 
 import operator
 from functools import reduce
@@ -51,18 +58,21 @@ def no_photo(report: Report) -> bool:
     return report.pk is None or not report.photos.exists()
 
 
+def _duplicate_candidates(report: Report):
+    """Other reports of the same type by the same team for the same site (or site name, or place) on the same day."""
+    qs = type(report).objects.filter(team_id=report.team_id, activity_date=report.activity_date).exclude(pk=report.pk)
+    if isinstance(report, ClearanceReport):
+        return qs.filter(site_id=report.site_id)
+    if isinstance(report, SurveyReport):
+        return qs.filter(site_id=report.site_id) if report.site_id else qs.filter(site_name__iexact=report.site_name)
+    return qs.filter(place_name__iexact=report.place_name)
+
+
 def likely_duplicate(report: Report) -> bool:
     """Another report of the same type by the same team for the same site (or site name) on the same day."""
     if report.pk is None and not report.team_id:
         return False
-    qs = type(report).objects.filter(team_id=report.team_id, activity_date=report.activity_date).exclude(pk=report.pk)
-    if isinstance(report, ClearanceReport):
-        qs = qs.filter(site_id=report.site_id)
-    elif isinstance(report, SurveyReport):
-        qs = qs.filter(site_id=report.site_id) if report.site_id else qs.filter(site_name__iexact=report.site_name)
-    else:
-        qs = qs.filter(place_name__iexact=report.place_name)
-    return qs.exists()
+    return _duplicate_candidates(report).exists()
 
 
 RULES = {
@@ -86,6 +96,39 @@ def refresh_flags(report: Report, save: bool = True) -> list[str]:
     if save and changed:
         Report.objects.filter(pk=report.pk).update(**{f: getattr(report, f) for f in changed})
     return changed
+
+
+def peers(report: Report) -> list[Report]:
+    """The reports whose flags may change when this one changes: its duplicate candidates, the team's reports of its
+    type flagged as duplicates (one may have lost its twin), and the other clearances of its site."""
+    report = report.specific
+    if not report.team_id:
+        return []
+    model = type(report)
+    ids = set(_duplicate_candidates(report).values_list("pk", flat=True))
+    ids |= set(model.objects.filter(team_id=report.team_id, flag_duplicate=True).exclude(pk=report.pk)
+               .values_list("pk", flat=True))
+    if isinstance(report, ClearanceReport) and report.site_id:
+        ids |= set(ClearanceReport.objects.filter(site_id=report.site_id).exclude(pk=report.pk)
+                   .values_list("pk", flat=True))
+    found = model.objects.filter(pk__in=ids)
+    if model is ClearanceReport:
+        found = found.select_related("site")
+    return list(found.order_by("pk"))
+
+
+def refresh_with_peers(report: Report) -> list[str]:
+    """Recompute the flags of a saved report and of its peers; returns the names of the report's flags that changed."""
+    changed = refresh_flags(report)
+    for peer in peers(report):
+        refresh_flags(peer)
+    return changed
+
+
+def refresh_site(site_id: int) -> None:
+    """Recompute the flags of every clearance of a site (its estimated area or approved figures changed)."""
+    for report in ClearanceReport.objects.filter(site_id=site_id).select_related("site").order_by("pk"):
+        refresh_flags(report)
 
 
 # The review queue ------------------------------------------------------------------------------------------------------

@@ -14,8 +14,10 @@ The interface (see RULES_INTERFACE.md) — changes and precisions made here, kee
   value, every other rule skips it.
 - `required` may carry `"unless_field"`: not required when that other field is filled (a survey's site name, which
   the server copies from the chosen site).
-- `number`: a value with a fraction where `integer` is true, "nan"/"inf", or anything unparseable gets
-  `invalid_message`; a number outside min..max gets `message`.
+- `number`: a value with a fraction where `integer` is true, "nan"/"inf", a value beyond a double (1e999), a comma
+  ("1,5": ambiguous), or anything unparseable gets `invalid_message`; a number outside min..max gets `message`.
+  Digits are normalised first (Arabic-Indic, Persian, ٫ as the decimal point, U+2212 as minus, thousands separators
+  ٬ and spaces dropped).
 - `date`: an ISO date (YYYY-MM-DD); before `min` or (with `not_future`) after today gets `message`.
 - `gte_field`/`lte_field`: skipped when either side is empty or does not parse.
 - `sum_equals`: skipped when the field itself is empty (the server then sets it to the sum) or any part does not
@@ -331,7 +333,7 @@ def parse_number(value, *, integer: bool):
         value = Decimal(value)
     elif not isinstance(value, Decimal):
         raise Invalid(value)
-    if not value.is_finite():
+    if not value.is_finite() or not math.isfinite(float(value)):  # beyond a double (1e999): as the phone reads it
         raise Invalid(value)
     if integer:
         if value != value.to_integral_value():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, workflow
+from surveys import access, capture, rules, workflow
 from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
@@ -78,6 +78,16 @@ def report_detail(request, pk: int):
     })
 
 
+@require_GET
+def rules_json(request):
+    """The shared rule set for the phone's checker, messages in the page's language (rules.as_json). Not secret: served
+    without sign-in, so the service worker can keep it for offline use even when the session has expired."""
+    response = JsonResponse(rules.as_json(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
 @login_required
 def report_new(request, kind: str):
     if kind not in REPORT_FORMS:
@@ -86,19 +96,24 @@ def report_new(request, kind: str):
         raise PermissionDenied
     report = None
     if request.method == "POST":
-        # The same form posted again (a retry on a bad connection, the back button): its device UUID finds the report
-        # the first post made. Still editable: this post edits it; already submitted: nothing changes.
-        form_uuid = request.POST.get("uuid", "")
-        try:
-            existing = Report.objects.filter(uuid=form_uuid).first()
-        except ValidationError:
-            existing = None
-        if existing is not None and access.can_view_report(request.user, existing):
-            if not access.can_edit_report(request.user, existing) or existing.kind != kind:
-                messages.info(request, _("%(ref)s was already sent; nothing was changed.") % {"ref": existing.reference})
-                return redirect(existing)
-            report = existing.specific
+        resent = _resent(request, kind)
+        if resent is not None and not isinstance(resent, Report):
+            return resent
+        report = resent
     return _report_form(request, kind, report)
+
+
+def _resent(request, kind: str):
+    """The same form posted again (a retry on a bad connection, the back button, or two posts at once): its device
+    UUID finds the report the first post made (capture.stored_resend). Still editable: this post edits it (the
+    report is returned); already submitted: nothing changes (a redirect is returned). None: a new report."""
+    existing = capture.stored_resend(request.POST.get("uuid", ""), request.user)
+    if existing is None:
+        return None
+    if not access.can_edit_report(request.user, existing) or existing.kind != kind:
+        messages.info(request, _("%(ref)s was already sent; nothing was changed.") % {"ref": existing.reference})
+        return redirect(existing)
+    return existing
 
 
 @login_required
@@ -123,6 +138,11 @@ def _report_form(request, kind: str, report: Report | None):
         if photo_list.is_valid():
             capture.update_pending(photo_list)
         valid = all([form.is_valid(), items is None or items.is_valid(), photo_list.is_valid(), not photo_errors])
+        if not valid and report is None and "uuid" in form.errors:
+            # Another post of this very form stored the report since this request began: answer as a resend.
+            resent = _resent(request, kind)
+            if resent is not None:
+                return resent if not isinstance(resent, Report) else _report_form(request, kind, resent)
         if valid:
             saved, problems = capture.save_report(form, items, photo_list, user, submit="submit" in post)
             for problem in problems:

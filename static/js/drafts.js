@@ -12,18 +12,22 @@
 
    An existing report's page (a draft or a returned report, data-version) still posts normally, since its stored photos
    are edited there; what is typed is kept until the server has saved a newer version of the report. */
+import { offline } from "./outbox.js";
+import { photoCard, setKeeper } from "./photos.js";
+import { flatten, fmt, number, report } from "./lib/helpers.js";
+import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./form-rules.js";
+
 (function () {
   "use strict";
-  var offline = window.fieldappOffline, app = window.fieldapp;
   var form = document.querySelector("form.report-form");
-  if (!form || !offline || !app) return;
+  if (!form || !offline) return;
 
   var kind = form.getAttribute("data-kind");
   var version = form.getAttribute("data-version") || "";
   var isNew = !version;
   var uuidInput = form.elements.uuid;
-  var record = null, ready = false, writing = Promise.resolve(), timer = null, marked = [];
-  var msg = offline.msg, fmt = offline.fmt;
+  var record = null, ready = false, writing = Promise.resolve(), timer = null;
+  var msg = offline.msg;
 
   // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
   function queueWrite(work) {
@@ -92,7 +96,7 @@
     offline.editing = saved.uuid;
     if (isNew) uuidInput.value = saved.uuid;
     return (isNew ? offline.store.photos(saved.uuid) : Promise.resolve([])).then(function (photos) {
-      photos.forEach(function (photo) { kept(app.photoCard(photo.id), photo.id, photo.blob); });
+      photos.forEach(function (photo) { kept(photoCard(photo.id), photo.id, photo.blob); });
       setValues(saved.fields || []);
       if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg("returned"));
       else if (isNew) notice(fmt(msg("restored"), { time: offline.time(saved.updated) }));
@@ -164,7 +168,7 @@
   }
 
   if (isNew) {
-    app.keepPhoto = function (card, id, prepared) {
+    setKeeper(function (card, id, prepared) {
       if (!prepared) {
         card.classList.add("failed");
         card.querySelector("[data-status]").textContent = msg("unreadable");
@@ -181,68 +185,40 @@
         return offline.store.savePhoto({ id: id, report: draft().uuid, blob: prepared.blob, facts: prepared.facts || {},
                                          caption: "", order: position(id) });
       });
-    };
+    });
   }
 
   // Messages beside the answers ----------------------------------------------------------------------------------------
-  function flatten(value) {
-    if (value == null) return [];
-    if (typeof value !== "object") return [String(value)];
-    var out = [];
-    Object.keys(value).forEach(function (key) { out = out.concat(flatten(value[key])); });
-    return out;
-  }
 
   function clearErrors() {
     Array.prototype.forEach.call(form.querySelectorAll("[data-offline-error], [data-draft-notice]"), function (el) {
       el.remove();
     });
-    marked.forEach(function (el) { el.classList.remove("is-invalid"); });
-    marked = [];
+    clearRuleErrors(form);
   }
 
-  function mark(name, messages) {
-    var inputs = form.querySelectorAll('[name="' + name + '"]');
-    if (!inputs.length || !messages.length) return false;
-    var box = document.getElementById("div_id_" + name) || inputs[0].parentNode;
-    Array.prototype.forEach.call(inputs, function (input) { input.classList.add("is-invalid"); marked.push(input); });
-    var text = document.createElement("div");
-    text.className = "invalid-feedback d-block";
-    text.setAttribute("data-offline-error", "");
-    text.textContent = messages.join(" ");
-    box.appendChild(text);
-    return true;
-  }
-
-  // errors: the server's 400 answer ({field: [messages]}, items as a list of such, one per line sent); rows: the
-  // formset row of each line sent.
-  function showErrors(errors, rows, heading) {
-    var general = [];
-    Object.keys(errors).forEach(function (key) {
+  // The server's 400 answer as paths: the rule set's {"errors": {path: [...]}}, or DRF's shape (items as a list of
+  // {field: [...]}, one per line sent; non_field_errors) from an older server or a record kept before the update.
+  function toPaths(errors) {
+    var out = {};
+    Object.keys(errors || {}).forEach(function (key) {
       var value = errors[key];
       if (key === "items" && Array.isArray(value) && value.length && typeof value[0] === "object") {
         value.forEach(function (line, i) {
-          Object.keys(line || {}).forEach(function (field) {
-            if (!mark("items-" + rows[i] + "-" + field, flatten(line[field]))) general = general.concat(flatten(line[field]));
-          });
+          Object.keys(line || {}).forEach(function (field) { out["items." + i + "." + field] = flatten(line[field]); });
         });
-      } else if (!mark(key, flatten(value))) {
-        general.push((key === "non_field_errors" ? "" : key + ": ") + flatten(value).join(" "));
+      } else {
+        out[key === "non_field_errors" ? "__all__" : key] = flatten(value);
       }
     });
-    var alert = document.createElement("div");
-    alert.className = "alert alert-danger";
-    alert.setAttribute("role", "alert");
-    alert.setAttribute("data-offline-error", "");
-    alert.textContent = heading;
-    general.forEach(function (line) {
-      var p = document.createElement("p");
-      p.className = "mb-0 mt-1";
-      p.textContent = line;
-      alert.appendChild(p);
-    });
-    form.insertBefore(alert, form.firstChild);
-    alert.scrollIntoView({ block: "start" });
+    return out;
+  }
+
+  // errors: the server's answer or the missing answers; rows: the formset row of each item line sent.
+  function showErrors(errors, rows, heading) {
+    showRuleErrors(form, toPaths(errors), rows, heading);
+    var alert = form.querySelector("[data-rule-error='__all__']");
+    if (alert) alert.scrollIntoView({ block: "start" });
   }
 
   function missingAnswers() {
@@ -264,8 +240,8 @@
     }
     var numeric = el.getAttribute("inputmode") === "numeric" || el.getAttribute("inputmode") === "decimal";
     if (numeric || (el.tagName === "SELECT" && /^\d+$/.test(text))) {
-      var number = app.number(text);
-      return isFinite(number) ? number : text;
+      var parsed = number(text);
+      return isFinite(parsed) ? parsed : text;
     }
     return text;
   }
@@ -382,5 +358,5 @@
   start.then(function (saved) { return saved && restore(saved); }).then(function () {
     if (location.hash === "#new") history.replaceState(null, "", location.pathname);
     ready = true;
-  }, function () { ready = true; });
+  }, function (error) { report(error, "restoring a draft"); ready = true; });
 })();

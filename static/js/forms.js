@@ -1,6 +1,9 @@
 /* Report forms: progressive enhancement only. Every form works and submits by plain POST without this file; it adds
    the device UUID, "Use my location", site search, item lines, live participant totals and the on-demand map.
-   Plain ES5 for old phone browsers; translated messages come from data-msg-* attributes in the page. */
+   An ES module (old browsers without modules get the plain form); translated messages come from data-msg-* attributes
+   in the page. */
+import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
+
 (function () {
   "use strict";
   var form = document.querySelector("form.report-form");
@@ -8,30 +11,7 @@
 
   function one(selector, root) { return (root || form).querySelector(selector); }
   function all(selector, root) { return Array.prototype.slice.call((root || form).querySelectorAll(selector)); }
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (match, key) { return values[key]; });
-  }
 
-  // Digits as phones type them (Arabic-Indic, Persian, the Arabic decimal separator) read as numbers, for the live
-  // checks only: the server normalises them again (surveys.forms.normalise_digits) and decides.
-  function number(value) {
-    var latin = String(value == null ? "" : value)
-      .replace(/[\u0660-\u0669]/g, function (d) { return d.charCodeAt(0) - 0x0660; })
-      .replace(/[\u06F0-\u06F9]/g, function (d) { return d.charCodeAt(0) - 0x06F0; })
-      .replace(/\u066B/g, ".").replace(/[\u066C\s]/g, "");
-    return latin === "" ? NaN : Number(latin);
-  }
-
-  function newUuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-
-  window.fieldapp = { uuid: newUuid, number: number, fmt: fmt };
   all("[data-js]").forEach(function (el) { el.hidden = false; });
 
   // A new form gets its device UUID on the phone, so a copy of the page kept in a cache never reuses one. A form shown
@@ -209,11 +189,11 @@
       css.href = mapBlock.getAttribute("data-leaflet-css");
       document.head.appendChild(css);
       loadScript(mapBlock.getAttribute("data-leaflet-js"), function () {
-        loadScript(mapBlock.getAttribute("data-map-js"), function () {
+        import(mapBlock.getAttribute("data-map-js")).then(function (map) {
           button.hidden = true;
           one("[data-map-tools]", mapBlock).hidden = false;
-          window.fieldapp.initMap(mapBlock, form);
-        }, failed);
+          map.initMap(mapBlock, form);
+        }, function (error) { report(error, "map"); failed(); });
       }, failed);
       function failed() { button.disabled = false; }
     });
@@ -223,7 +203,7 @@
     var script = document.createElement("script");
     script.src = src;
     script.onload = done;
-    script.onerror = failed || function () {};
+    script.onerror = function (error) { report(error, src); if (failed) failed(); };
     document.head.appendChild(script);
   }
 })();

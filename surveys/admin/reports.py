@@ -20,7 +20,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys import access, flags, workflow
+from surveys import access, capture, flags, workflow
 from surveys.admin import common, history
 from surveys.admin.filters import FlagFilter, GovernorateFilter, PhotosFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
@@ -112,16 +112,22 @@ class ReportAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
-        if not access.can_reassign_reports(user):
-            if db_field.name == "project":
-                kwargs["queryset"] = db_field.related_model.objects.filter(organisation_id=user.organisation_id)
-            elif db_field.name == "site":
-                kwargs["queryset"] = access.visible_sites(user)
+        # The capture service's choices, as on the form and the API: a collector cannot put another team's site on a
+        # report here either. The report being changed keeps its own site and grant.
+        report = getattr(request, "_report_being_changed", None)
+        if db_field.name == "project":
+            kwargs["queryset"] = capture.project_choices(user, report)
+        elif db_field.name == "site":
+            kwargs["queryset"] = capture.site_choices(user, report)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._report_being_changed = obj
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        flags.refresh_flags(form.instance)
+        flags.refresh_with_peers(form.instance)
 
     # Columns
 

@@ -468,6 +468,7 @@ class TokenView(ObtainAuthToken):
     permission_classes = []
     # Password guessing: limited per address like every anonymous request.
     throttle_classes = [AnonRateThrottle]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken's own list has the unguarded JSON parser
 
     @extend_schema(
         summary="Get your API token",
