@@ -260,7 +260,7 @@ def test_an_edited_instance_updates_a_returned_report(client, collector, supervi
     edited = submit(client, collector, clearance_xml(site, uuid.uuid4(), photos=(), deprecated=first_id,
                                                      cleared_area_m2="800"))
 
-    assert edited.status_code == 201
+    assert edited.status_code == 201 and "correction" in message(edited)[1]
     report.refresh_from_db()
     assert (report.cleared_area_m2, report.status, report.uuid) == (800, Report.Status.SUBMITTED, first_id)
     assert report.items.count() == 1 and Report.objects.count() == 1

@@ -161,8 +161,9 @@ def _outline(data: dict) -> None:
 @dataclass
 class Outcome:
     report: Report
-    created: bool
+    created: bool  # a new report
     photos_added: int
+    updated: bool = False  # an edited instance changed a stored report
 
 
 def receive(user, instance: Instance, files: dict) -> Outcome:
@@ -260,7 +261,7 @@ def _store(user, instance: Instance, report: Report | None, files: dict) -> Outc
         instance_id=instance.instance_id, report=saved, deprecated_id=instance.deprecated_id,
         form_version=instance.form_version, sha256=instance.sha256, xml=instance.xml, submitted_by=user,
     )
-    return Outcome(saved, created=report is None, photos_added=held)
+    return Outcome(saved, created=report is None, photos_added=held, updated=report is not None)
 
 
 def _as_post(kind: str, instance: Instance, report: Report | None) -> QueryDict:
@@ -281,7 +282,9 @@ def _as_post(kind: str, instance: Instance, report: Report | None) -> QueryDict:
         post.update({"items-TOTAL_FORMS": str(len(stored) + len(lines)), "items-INITIAL_FORMS": str(len(stored)),
                      "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000"})
         for i, item in enumerate(stored):
-            post.update({f"items-{i}-id": str(item.pk), f"items-{i}-DELETE": "on"})
+            # A line being deleted keeps its values: its history row records them.
+            post.update({f"items-{i}-id": str(item.pk), f"items-{i}-DELETE": "on",
+                         **{f"items-{i}-{name}": str(getattr(item, name)) for name in xforms.ITEM_QUESTIONS}})
         for i, line in enumerate(lines, start=len(stored)):
             for name in xforms.ITEM_QUESTIONS:
                 post[f"items-{i}-{name}"] = line.get(name, "")

@@ -166,6 +166,8 @@ def _message(outcome: submissions.Outcome) -> str:
     waiting = report.photos_expected and report.photos.count() < report.photos_expected
     if outcome.created:
         text = _("Received %(ref)s. It is now with your supervisor.")
+    elif outcome.updated:
+        text = _("Your correction of %(ref)s was received. It is back with your supervisor.")
     elif outcome.photos_added:
         text = _("More photos received for %(ref)s.")
     else:

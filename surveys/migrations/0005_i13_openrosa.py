@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0003_issue3_pending_photos'),
+        ('surveys', '0004_i9s_rule_bounds'),
     ]
 
     operations = [
