@@ -5,12 +5,14 @@ import csv
 import hashlib
 import io
 import re
+import threading
 import uuid
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from surveys import rules, workflow
@@ -18,6 +20,7 @@ from surveys.models import ClearanceReport, EoreSession, OpenRosaInstance, Photo
 from surveys.openrosa import xforms
 from tests import factories as f
 from tests.images import small_jpeg
+from tests.test_concurrency import in_thread, on_postgres
 
 XF = "{http://www.w3.org/2002/xforms}"
 TODAY = timezone.localdate()
@@ -86,7 +89,8 @@ def test_a_request_without_credentials_gets_401_with_the_challenge_collect_answe
 def test_a_wrong_password_gets_401_and_repeated_ones_lock_the_account_out(client, collector, settings):
     settings.OPENROSA_MAX_FAILURES = 3
     for _attempt in range(3):
-        assert client.get("/openrosa/formList", **basic(collector, "guess")).status_code == 401
+        wrong = client.get("/openrosa/formList", **basic(collector, "guess"))
+        assert wrong.status_code == 401 and wrong["WWW-Authenticate"].startswith("Basic")
 
     locked = client.get("/openrosa/formList", **basic(collector))
 
@@ -229,11 +233,12 @@ def test_another_teams_site_is_refused(client, collector, other_org):
     b"<data id='someone_elses_form'><meta><instanceID>uuid:" + str(uuid.uuid4()).encode() + b"</instanceID></meta></data>",
     b"<data id='fieldapp_eore'><meta><instanceID>not-a-uuid</instanceID></meta></data>",
     b"<data id='fieldapp_eore'><place_type>school</place_type></data>",
+    b"<data id='fieldapp_eore'><notes>" + b"x" * 1_000_001 + b"</notes></data>",
 ])
 def test_bad_xml_and_xml_bombs_get_400_and_store_nothing(client, collector, body):
     response = submit(client, collector, body)
 
-    assert response.status_code == 400 and message(response)[0] == "error"
+    assert response.status_code in (400, 413) and message(response)[0] == "error"
     assert not Report.objects.exists()
 
 
@@ -353,3 +358,25 @@ def test_an_administrator_in_a_team_may_use_collect_too(client, org, team):
     admin = f.user(Role.ADMINISTRATOR, org, team, username="imo-field")
 
     assert b"<xform>" in client.get("/openrosa/formList", **basic(admin)).content
+
+
+@on_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_instance_sent_at_once_from_several_connections_stores_one_report(collector, site):
+    """Collect retrying a slow POST while the first is still being stored."""
+    xml = clearance_xml(site, uuid.uuid4(), photos=("a.jpg",))
+    start = threading.Barrier(4)
+    results: dict = {}
+
+    def send():
+        start.wait(10)
+        return submit(Client(), collector, xml, photo("a.jpg"))
+
+    threads = [in_thread(send, results, str(i)) for i in range(4)]
+    for thread in threads:
+        thread.join(60)
+
+    assert all(not isinstance(r, Exception) for r in results.values()), results
+    assert {r.status_code for r in results.values()} == {201}
+    assert (Report.objects.count(), Photo.objects.count(), OpenRosaInstance.objects.count()) == (1, 1, 1)
