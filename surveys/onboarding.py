@@ -61,7 +61,9 @@ class Strict(resources.ModelResource):
         report_skipped = True
 
     def before_import(self, dataset, **kwargs):
+        self._seen_keys: dict[tuple, int] = {}
         if len(dataset) > MAX_ROWS:
+            dataset.wipe()  # not one row is read
             raise ValueError(_("A file may hold at most %(max)d rows.") % {"max": MAX_ROWS})
         # Spreadsheets pad cells with spaces and leave empty trailing rows behind.
         for i, row in enumerate(dataset):
@@ -69,7 +71,6 @@ class Strict(resources.ModelResource):
         empty = [i for i, row in enumerate(dataset) if not any(str(v) for v in row)]
         for i in reversed(empty):
             del dataset[i]
-        self._seen_keys: dict[tuple, int] = {}
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number")

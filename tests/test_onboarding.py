@@ -245,3 +245,12 @@ def test_the_welcome_sheet_gives_no_link_for_someone_with_a_password(client, imo
     assert response.status_code == 200
     assert "password-set-link" not in response.content.decode()
     assert f.PASSWORD not in response.content.decode()
+
+
+def test_a_file_over_the_row_limit_is_refused_unread(db, monkeypatch):
+    monkeypatch.setattr(onboarding, "MAX_ROWS", 3)
+
+    result = onboarding.import_file("admin_areas", COD_ADM3.encode(), "csv", dry_run=False)
+
+    assert "at most 3 rows" in str(onboarding.row_errors(result))
+    assert not AdminArea.objects.exists()

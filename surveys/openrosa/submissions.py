@@ -20,7 +20,7 @@ for them in the review queue.
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -58,7 +58,6 @@ class Instance:
     photo_names: list[tuple[str, str]]  # (file name, caption)
     xml: str
     sha256: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _local(tag: str) -> str:

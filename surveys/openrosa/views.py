@@ -43,6 +43,7 @@ class OpenRosaView(APIView):
 
     authentication_classes = [OpenRosaBasicAuthentication]
     permission_classes = [permissions.IsAuthenticated]
+    schema = None  # OpenRosa, not the REST API: not in its OpenAPI schema
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -90,9 +91,8 @@ class FormList(OpenRosaView):
             xml, version = xforms.xform(kind)
             download = request.build_absolute_uri(reverse("openrosa:form_xml", args=[form_id]))
             manifest = request.build_absolute_uri(reverse("openrosa:manifest", args=[form_id]))
-            title = xml.split("<h:title>", 1)[1].split("</h:title>", 1)[0]
             entries.append(
-                f"<xform><formID>{form_id}</formID><name>{title}</name><version>{version}</version>"
+                f"<xform><formID>{form_id}</formID><name>{escape(xforms.title(kind))}</name><version>{version}</version>"
                 f"<hash>{xforms.md5(xml)}</hash><downloadUrl>{escape(download)}</downloadUrl>"
                 f"<manifestUrl>{escape(manifest)}</manifestUrl></xform>"
             )

@@ -239,13 +239,19 @@ def xlsform(kind: str) -> dict:
         choices += _choices(ExplosiveItem, ITEM_QUESTIONS)
         choices += [{"list_name": "yes_no", "name": "yes", **_columns("label", lambda: _("Yes"))},
                     {"list_name": "yes_no", "name": "no", **_columns("label", lambda: _("No"))}]
-    title = _in_languages(lambda: model._meta.verbose_name)["English (en)"]
     return {
         "survey": survey,
         "choices": choices,
-        "settings": [{"form_title": title[:1].upper() + title[1:], "form_id": FORM_IDS[kind],
+        "settings": [{"form_title": title(kind), "form_id": FORM_IDS[kind],
                       "default_language": LANGUAGES["en"], "version": "pending"}],
     }
+
+
+def title(kind: str) -> str:
+    """The form's name in Collect's list (English: the form itself offers both languages)."""
+    with translation.override("en"):
+        name = str(MODELS[kind]._meta.verbose_name)
+    return name[:1].upper() + name[1:]
 
 
 @cache
