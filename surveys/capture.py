@@ -60,12 +60,18 @@ def site_choices(user, report: Report | None = None):
     return sites.distinct()
 
 
+# What a door answers when a site or grant outside these choices is sent (a form's "invalid choice", the API's
+# "does not exist"): the same words on both.
+CHOICE_MESSAGES = {
+    "site": _("This site is not one you may report on: choose one of your team's sites."),
+    "project": _("This grant is not one of your organisation's."),
+}
+
+
 def project_choices(user, report: Report | None = None):
     """Grants the user may put on a report: their organisation's, or the stored report's organisation's."""
     if report is not None and report.pk and report.organisation_id:
         return Project.objects.filter(organisation_id=report.organisation_id)
-    if access.can_reassign_reports(user) and not access.can_create_report(user):
-        return Project.objects.all()
     return access.selectable_projects(user)
 
 

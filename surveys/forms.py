@@ -132,7 +132,30 @@ class OutlineField(forms.CharField):
         return value
 
     def has_changed(self, initial, data):
-        return self.to_python(data) != initial if data else initial is not None
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
+class SafeJSONField(forms.JSONField):
+    """JSON typed in the admin, parsed within the limits of rules.safe_json_loads (never a RecursionError)."""
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or isinstance(value, list | dict | int | float):
+            return super().to_python(value)
+        try:
+            return rules.safe_json_loads(value)
+        except (ValueError, TypeError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        try:
+            return rules.safe_json_loads(data) if data not in (None, "") else None
+        except (ValueError, TypeError):
+            return forms.fields.InvalidJSONInput(data)
 
 
 # Lines to the rule set -------------------------------------------------------------------------------------------------
@@ -237,6 +260,9 @@ class ReportForm(RuledFormMixin, forms.ModelForm):
             self.initial.setdefault("uuid", self.instance.uuid)
             self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
         self.fields["project"].queryset = capture.project_choices(user, self.instance)
+        for name, message in capture.CHOICE_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = message
         follow_rules(self.fields, self._meta.model.KIND)
         for name in self.radio_fields:
             field = self.fields[name]
@@ -343,9 +369,22 @@ class ItemForm(RuledFormMixin, forms.ModelForm):
         follow_rules(self.fields, ExplosiveItem.RULE_TYPE, ExplosiveItem.RULE_SCOPE)
 
 
-# A hard limit on the lines: a post claiming 100,000 lines builds at most ITEMS_MAX forms and is refused at once.
+class BaseItemFormSet(forms.BaseInlineFormSet):
+    def total_form_count(self) -> int:
+        """A post claiming more lines than absolute_max builds no blank line at all (Django would still build
+        absolute_max of them, and the page would draw them): it is refused by full_clean's "at most" error."""
+        if self.is_bound and self._claims_too_many():
+            return min(self.initial_form_count(), self.absolute_max)
+        return super().total_form_count()
+
+    def _claims_too_many(self) -> bool:
+        management = self.management_form  # bound: read from the post, without counting forms
+        return management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max
+
+
+# A hard limit on the lines: a post claiming 100,000 lines is refused at once.
 ItemFormSet = forms.inlineformset_factory(
-    ClearanceReport, ExplosiveItem, form=ItemForm, extra=2, can_delete=True,
+    ClearanceReport, ExplosiveItem, form=ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True,
     max_num=rules.ITEMS_MAX, absolute_max=rules.ITEMS_MAX, validate_max=True,
 )
 

@@ -47,7 +47,6 @@ SHELL_STATIC = [
     "css/app.css", "icons/icon-192.png",
     "js/lib/helpers.js", "js/outbox.js", "js/outbox/store.js", "js/outbox/network.js", "js/outbox/sync.js",
     "js/outbox/display.js", "js/forms.js", "js/photos.js", "js/drafts.js", "js/rules.js", "js/form-rules.js",
-    "js/lib/area.js", "vendor/geographiclib-geodesic-2.2.0/geographiclib-geodesic.min.js",
 ]
 # The stylesheet of each text direction: cached with the pages of a language.
 SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",

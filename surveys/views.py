@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,19 +19,47 @@ from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 REPORTS_PER_PAGE = 20
 
 
+# How many of the team's latest reports the service worker keeps for reading offline (their pages and the thumbnails of
+# their photos), and at most how many thumbnails in all.
+OFFLINE_REPORTS = 30
+OFFLINE_THUMBNAILS = 150
+
+
 @login_required
 def home(request):
-    """The three "new report" buttons and "My reports": the worker's and their team's reports, newest first."""
-    reports = (
-        access.visible_reports(request.user)
-        .select_related("team", "captured_by")
-        .order_by("-created_at", "-pk")
-    )
+    """The three "new report" buttons, the reports returned to this worker for correction (first, with the
+    supervisor's comment), and "My reports": the worker's and their team's reports, newest first. Also the list of
+    pages the service worker keeps for offline use: the latest reports' pages, the correction forms, their photos."""
+    user = request.user
+    reports = access.visible_reports(user).select_related("team", "captured_by").order_by("-created_at", "-pk")
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    last_return = ReviewEvent.objects.filter(report=OuterRef("pk"), to_status=Report.Status.RETURNED).order_by("-at")
+    to_correct = list(
+        access.reports_to_correct(user).select_related("captured_by")
+        .annotate(return_comment=Subquery(last_return.values("comment")[:1]),
+                  returned_at=Subquery(last_return.values("at")[:1]))
+        .order_by("-returned_at", "-pk")
+    )
     return render(request, "surveys/home.html", {
-        "page": page, "can_create": access.can_create_report(request.user),
-        "can_see_figures": access.can_see_figures(request.user), "can_review": access.can_review(request.user),
+        "page": page, "can_create": access.can_create_report(user), "to_correct": to_correct,
+        "can_see_figures": access.can_see_figures(user), "can_review": access.can_review(user),
+        "offline_pages": _offline_pages(user, reports, to_correct),
     })
+
+
+def _offline_pages(user, reports, to_correct: list[Report]) -> dict:
+    """What the service worker keeps so that the team's latest reports can be read, and returned ones corrected,
+    without a network (static/js/outbox.js hands it over; templates/offline/sw.js keeps only the latest list)."""
+    recent = list(reports.values_list("pk", flat=True)[:OFFLINE_REPORTS])
+    pages = [reverse("report_detail", args=[pk]) for pk in recent]
+    for report in to_correct:
+        pages += [reverse("report_edit", args=[report.pk]), reverse("report_detail", args=[report.pk])]
+    images = []
+    if access.can_view_photos(user):
+        ids = [r.pk for r in to_correct] + recent
+        photos = access.visible_photos(user).filter(report_id__in=ids).order_by("-report_id", "pk")
+        images = [reverse("photo_thumbnail", args=[pk]) for pk in photos.values_list("pk", flat=True)[:OFFLINE_THUMBNAILS]]
+    return {"pages": list(dict.fromkeys(pages)), "images": images}
 
 
 # What the read-only report page lists, by report type, after the fields every report shares.

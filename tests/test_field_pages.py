@@ -92,7 +92,7 @@ def test_each_form_page_is_made_for_a_phone(signed_in, site, kind):
     assert 'enctype="multipart/form-data"' in page and 'method="post"' in page
     assert 'inputmode="decimal"' in page and 'type="date"' in page
     assert 'capture="environment"' in page
-    assert "bootstrap.bundle" not in page and "leaflet.js" in page and "<script src" in page
+    assert "bootstrap.bundle" not in page and "leaflet.js" in page and "<script type=\"module\" src" in page
     assert 'name="uuid"' in page and "data-fresh" in page
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from surveys import workflow
 from surveys.flags import refresh_flags
-from surveys.models import Report
+from surveys.models import ClearanceReport, Report
 from tests import factories as f
 from tests.test_validation import SQUARE  # about 9,900 m²
 
@@ -111,3 +111,26 @@ def test_a_survey_that_shrinks_the_sites_estimate_flags_its_clearances(collector
     survey = workflow.submit(f.survey(collector, site=site, estimated_area_m2=3_000), collector)
     workflow.approve(survey, supervisor)
     assert "area_overrun" in _flags(clearance)
+
+
+def test_the_sites_over_run_flags_agree_with_the_rule_in_a_fixed_number_of_queries(collector, supervisor, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys import flags
+
+    site = f.site(org, team=collector.team, estimated_area_m2=6_000)
+    counts = []
+    for batch in (2, 8):
+        for i in range(batch):
+            day = f.YESTERDAY - timedelta(days=len(counts) * 10 + i)
+            report = f.clearance(collector, site, cleared_area_m2=1_000 + i, reduced_area_m2=0, cancelled_area_m2=0,
+                                 activity_date=day, start_date=day, end_date=day)
+            if i % 2:
+                workflow.approve(workflow.submit(report, collector), supervisor)
+        with CaptureQueriesContext(connection) as queries:
+            flags.refresh_site(site.pk)
+        counts.append(len(queries))
+        for report in ClearanceReport.objects.filter(site=site).select_related("site"):
+            assert report.flag_area_overrun == flags.area_overrun(report), report.reference
+    assert counts[0] == counts[1]  # no query per report

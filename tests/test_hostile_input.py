@@ -204,3 +204,20 @@ def test_an_eore_body_with_absurd_counts_is_refused_with_each_error(api, collect
     errors = response.json()["errors"]
     assert errors["female_0_4"] == errors["male_0_4"] == ["Enter a whole number from 0 to 100,000."]
     assert nothing_written()
+
+
+def test_deeply_nested_json_typed_in_the_admin_is_refused(client, imofficer, org):
+    from tests.test_admin_sites import change_url
+
+    site = f.site(org, name="Old name")
+    client.force_login(imofficer)
+    form = client.get(change_url(site)).context["adminform"].form
+    post = {k: ("" if v is None else v) for k, v in ((n, form[n].value()) for n in form.fields)}
+    post.update({"contamination": "[]", "polygon": DEEP, "name": "New name", "_save": "1"})
+    for prefix in ("clearances", "surveys"):
+        post.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(change_url(site), post)
+    assert response.status_code == 200
+    assert "polygon" in response.context["adminform"].form.errors
+    site.refresh_from_db()
+    assert site.name == "Old name"

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from surveys import offline, workflow
 from surveys.api.views import SurveyReportViewSet
 from surveys.models import Photo, Report
+from surveys.photos import add_photo
 from tests import factories as f
 from tests import images
 from tests.factories import YESTERDAY
@@ -111,9 +113,10 @@ def add_photos(page, count: int, captions=()):
     files = [{"name": f"photo{i}.jpg", "mimeType": "image/jpeg", "buffer": PHOTO} for i in range(count)]
     page.set_input_files("[data-photo-input][multiple]", files)
     cards = page.locator("[data-photo-list] .photo-card")
+    stored = page.locator("[data-photo-list] [data-stored]").count()  # listed by the server: no upload bar
     page.wait_for_function(  # each downscaled and kept on the phone: its upload bar is gone
         f"""() => {{ const bars = document.querySelectorAll("[data-photo-list] .photo-card progress");
-        return bars.length === {before + count} && Array.from(bars).every(bar => bar.hidden); }}"""
+        return bars.length === {before - stored + count} && Array.from(bars).every(bar => bar.hidden); }}"""
     )
     for i, caption in enumerate(captions):
         cards.nth(before + i).locator("[data-caption]").fill(caption)
@@ -451,19 +454,45 @@ def test_an_existing_reports_page_keeps_what_was_typed_until_the_server_has_save
     open_app(page, live_server, collector)
     page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")
     page.fill("[name=estimated_area_m2]", "12000")
-    page.wait_for_timeout(500)
+    wait_for_draft(page, {"estimated_area_m2": "12000"})
 
     page.reload()  # the server still has 1200; the phone kept 12000
     assert wait_until(page, lambda: page.input_value("[name=estimated_area_m2]") == "12000", timeout=5)
     assert [r["state"] for r in outbox(page)["reports"]] == ["draft"]
 
-    page.click("button[name=submit]")  # an existing report's page posts as a plain form
-    page.wait_for_url(f"**/reports/{report.pk}/")
+    page.click("button[name=submit]")  # through the outbox, like a new report
+    page.wait_for_url(f"{live_server.url}/en/")
+    wait_for_empty_outbox(page)
     report.refresh_from_db()
     assert (report.status, report.specific.estimated_area_m2) == ("submitted", 12000)
+
     workflow.return_for_correction(report, supervisor, "And the evidence.")
+    page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")
+    page.fill("[name=place_name]", "Typed on the old version")
+    wait_for_draft(page, {"place_name": "Typed on the old version"})
+    report.refresh_from_db()
+    report.notes = "A newer version, saved on the server"
+    report.save()
     page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")  # a newer version: what the phone kept is dropped
     assert wait_until(page, lambda: outbox(page) == {"reports": [], "photos": 0}, timeout=5)
+    assert page.input_value("[name=place_name]") != "Typed on the old version"
+
+
+def test_a_change_to_a_stored_photo_posts_the_page(page, live_server, collector, supervisor):
+    """Captions and removals of photos the server has are form fields only the page's own post saves."""
+    report = f.survey(collector, estimated_area_m2=1200, photos_expected=1)
+    add_photo(report, SimpleUploadedFile("before.jpg", PHOTO, "image/jpeg"), collector, caption="before")
+    workflow.return_for_correction(workflow.submit(report, collector), supervisor, "Say where it was taken.")
+    open_app(page, live_server, collector)
+    page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")
+    page.fill("[data-stored] input:not([type])", "North wall, before clearance")
+    page.click("button[name=submit]")
+
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert list(report.photos.values_list("caption", flat=True)) == ["North wall, before clearance"]
+    assert report.review_events.filter(to_status="submitted").count() == 2
 
 
 def test_a_signed_out_workers_reports_wait_for_them_and_no_one_else_sees_or_sends_them(page, live_server, collector,

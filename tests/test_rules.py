@@ -225,7 +225,8 @@ def test_a_collector_cannot_put_another_teams_site_on_a_report_through_the_api(a
     draft = f.survey(collector)
     response = api(collector).patch(f"/api/v1/surveys/{draft.pk}/", {"site": tabqa.pk}, format="json")
     assert response.status_code == 400
-    assert "site" in response.json()["errors"]
+    assert response.json()["errors"]["site"] == ["This site is not one you may report on: choose one of your team's "
+                                                 "sites."]
     draft.refresh_from_db()
     assert draft.site_id is None
 

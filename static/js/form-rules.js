@@ -6,9 +6,10 @@
    invalid-feedback beside the answer or the item line; report-wide ones at the top). The form carries the errors
    shown as data-rule-errors (JSON {path: [messages]}) for tests to wait on.
 
-   Also the live area of the outline while the worker taps it on the map, and the supervisor's 20 % flag rule. */
+   Also the live area of the outline while the worker taps it on the map, and the supervisor's 20 % flag rule. Its
+   geodesic library (lib/area.js, 34 KB) is imported only once there is an outline to measure: an outline is drawn on
+   the map, which loads with Leaflet from the network (or the browser's cache) anyway, and the shell stays small. */
 import { check } from "./rules.js";
-import { areaMismatch, polygonAreaM2 } from "./lib/area.js";
 import { fmt, number, report } from "./lib/helpers.js";
 
 var SKIP = /^(csrfmiddlewaretoken|uuid|save|submit)$|^photo-|^newphoto-|-TOTAL_FORMS$|-INITIAL_FORMS$|-MIN_NUM_FORMS$|-MAX_NUM_FORMS$/;
@@ -76,7 +77,10 @@ export function showErrors(form, errors, rows, heading) {
       messages.forEach(function (m) { general.push(m); });
       return;
     }
-    Array.prototype.forEach.call(inputs, function (input) { input.classList.add("is-invalid"); });
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (!input.classList.contains("is-invalid")) input.setAttribute("data-rule-invalid", "");
+      input.classList.add("is-invalid");
+    });
     var first = inputs[0], box = first.closest(".mb-3, .form-check, td, [id^=div_id_]") || first.parentNode;
     if (first.type === "checkbox" || first.type === "radio") box = first.closest("fieldset, [id^=div_id_]") || box;
     var text = document.createElement("div");
@@ -104,8 +108,11 @@ export function showErrors(form, errors, rows, heading) {
 
 export function clearErrors(form) {
   Array.prototype.forEach.call(form.querySelectorAll("[data-rule-error]"), function (el) { el.remove(); });
-  Array.prototype.forEach.call(form.querySelectorAll(".is-invalid"), function (el) {
-    if (!el.closest("[data-participants]")) el.classList.remove("is-invalid");  // forms.js's live totals keep theirs
+  // Only the marks this module made: the server's own (a page shown again after a post) and forms.js's live totals
+  // keep theirs.
+  Array.prototype.forEach.call(form.querySelectorAll("[data-rule-invalid]"), function (el) {
+    el.classList.remove("is-invalid");
+    el.removeAttribute("data-rule-invalid");
   });
   form.setAttribute("data-rule-errors", "{}");
 }
@@ -183,27 +190,34 @@ function outlineArea(form) {
   if (!box || !input) return;
   var settings = JSON.parse(box.getAttribute("data-outline-check"));
   var lang = document.documentElement.lang;
+  var area = null;  // lib/area.js, once imported
   var show = function () {
     var outline = null;
     try { outline = input.value ? JSON.parse(input.value) : null; } catch (e) { outline = null; }  // the rules say why
-    var area = null;
-    try { area = outline ? polygonAreaM2(outline) : null; } catch (e) { report(e, "outline area"); }
-    box.hidden = area == null;
-    if (area == null) { box.removeAttribute("data-area-m2"); return; }
+    if (outline && !area) {
+      import("./lib/area.js").then(function (module) { area = module; show(); }, function (error) {
+        report(error, "outline area");
+      });
+      return;
+    }
+    var m2 = null;
+    try { m2 = outline ? area.polygonAreaM2(outline) : null; } catch (e) { report(e, "outline area"); }
+    box.hidden = m2 == null;
+    if (m2 == null) { box.removeAttribute("data-area-m2"); return; }
     var reported = 0, any = false;
     settings.fields.forEach(function (name) {
       var value = form.elements[name] ? number(form.elements[name].value) : NaN;
       if (isFinite(value)) { reported += value; any = true; }
     });
-    var mismatch = any && areaMismatch(area, reported, settings.tolerance);
-    var text = fmt(box.getAttribute("data-msg-area"), { area: Math.round(area).toLocaleString(lang) });
+    var mismatch = any && area.areaMismatch(m2, reported, settings.tolerance);
+    var text = fmt(box.getAttribute("data-msg-area"), { area: Math.round(m2).toLocaleString(lang) });
     if (mismatch) {
       text += " " + fmt(box.getAttribute("data-msg-mismatch"), {
         reported: reported.toLocaleString(lang), percent: Math.round(settings.tolerance * 100) + " %" });
     }
     box.textContent = text;
     box.classList.toggle("warn", mismatch);
-    box.setAttribute("data-area-m2", String(Math.round(area)));
+    box.setAttribute("data-area-m2", String(Math.round(m2)));
     box.setAttribute("data-area-mismatch", String(mismatch));
   };
   form.addEventListener("fieldapp:outline", show);

@@ -25,7 +25,9 @@ function start() {
   var msg = function (name) { return panel.getAttribute("data-msg-" + name) || name; };
   var online = function () { return navigator.onLine !== false; };
   var store = openStore(user);
-  var api = { user: user, store: store, msg: msg, fmt: fmt, home: panel.getAttribute("data-home"), editing: null };
+  var api = { user: user, store: store, msg: msg, fmt: fmt, home: panel.getAttribute("data-home"), editing: null,
+              api: { survey: panel.getAttribute("data-api-survey"), clearance: panel.getAttribute("data-api-clearance"),
+                     eore: panel.getAttribute("data-api-eore") } };
 
   var display = createDisplay(panel, {
     msg: msg, lang: lang, online: online,
@@ -64,9 +66,8 @@ function start() {
   var outbox = createSync({
     store: store, user: user, text: msg, online: online, locks: navigator.locks,
     send: makeSender(api.home),
-    urls: { survey: panel.getAttribute("data-api-survey"), clearance: panel.getAttribute("data-api-clearance"),
-            eore: panel.getAttribute("data-api-eore"), me: panel.getAttribute("data-api-me"),
-            photos: panel.getAttribute("data-api-photos") },
+    urls: { survey: api.api.survey, clearance: api.api.clearance, eore: api.api.eore,
+            me: panel.getAttribute("data-api-me"), photos: panel.getAttribute("data-api-photos") },
     onChange: render,
     onProgress: function (state) { display.progress(state); }
   });
@@ -99,9 +100,12 @@ function start() {
 function registerWorker(panel) {
   if (!("serviceWorker" in navigator) || !panel) return;
   var lang = document.documentElement.lang;
+  // The home page lists the team's latest reports and the returned ones: kept for reading and correcting offline.
+  var listed = document.getElementById("offline-pages");
+  var reports = listed ? JSON.parse(listed.textContent) : null;
   var warm = function () {
     return navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) registration.active.postMessage({ type: "warm", lang: lang });
+      if (registration.active) registration.active.postMessage({ type: "warm", lang: lang, reports: reports });
     });
   };
   navigator.serviceWorker.register(panel.getAttribute("data-sw"), { scope: "/" }).then(warm, function (error) {
@@ -109,7 +113,9 @@ function registerWorker(panel) {
   });
   navigator.serviceWorker.addEventListener("controllerchange", warm);
   navigator.serviceWorker.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "warmed") document.documentElement.setAttribute("data-shell", event.data.version);
+    if (!event.data || event.data.type !== "warmed") return;
+    document.documentElement.setAttribute("data-shell", event.data.version);
+    if (event.data.reports) document.documentElement.setAttribute("data-shell-reports", String(event.data.pages));
   });
 }
 

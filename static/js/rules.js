@@ -27,7 +27,9 @@ function parseNumber(value, integer) {
   if (typeof value === "boolean") return BAD;
   var n;
   if (typeof value === "number") {
-    n = value;
+    n = value;  // parsed already (prepare): Infinity stands for a number too large for a double, like "1e400"
+    if (isNaN(n) || (integer && isFinite(n) && !Number.isInteger(n))) return BAD;
+    return n;
   } else if (typeof value === "string") {
     var text = latinDigits(value).trim();
     if (text.length > 64 || !NUMBER.test(text)) return BAD;
@@ -36,11 +38,8 @@ function parseNumber(value, integer) {
     if (!isFinite(n)) return /e/i.test(text) ? n : BAD;
     if (integer && !Number.isInteger(n)) return BAD;
     return n;
-  } else {
-    return BAD;
   }
-  if (!isFinite(n) || (integer && !Number.isInteger(n))) return BAD;
-  return n;
+  return BAD;
 }
 
 // "YYYY-MM-DD" of a real day, or BAD; null when empty. Compared as text (ISO dates sort as days do).

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
@@ -25,6 +26,7 @@ from surveys.admin import common, history
 from surveys.admin.filters import FlagFilter, GovernorateFilter, PhotosFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
 from surveys.exports import export_selected_csv
+from surveys.forms import SafeJSONField
 from surveys.models import (
     ClearanceReport,
     EoreSession,
@@ -64,6 +66,8 @@ def reopen_selected(modeladmin, request, queryset):
 
 
 class ReportAdminMixin:
+    # Outline and contamination typed as JSON: parsed within size and depth limits.
+    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
 
     actions = [approve_selected, return_selected, reopen_selected, export_selected_csv]

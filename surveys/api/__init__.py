@@ -30,8 +30,8 @@ API shows them; fields left out and server-set fields are not compared; explosiv
 
 **Errors.** 400: the body is not valid JSON (at most 2 MB and 32 levels of nesting: `{"detail": "…"}`), or the
 report breaks rules: every error of the report in one answer, nothing stored. The body keeps DRF's shape — field name
-→ list of messages, rules across fields under `non_field_errors`, item lines under `items` as a list with one object
-per line (empty for a line without error) — and adds `errors`, the same messages flattened by path: a field name,
+→ list of messages, rules across fields under `non_field_errors`, item lines under `items` as an object keyed by the
+index of each line with an error — and adds `errors`, the same messages flattened by path: a field name,
 `items.<i>.<field>` for an item line, `__all__` for the report as a whole. The rules and their messages are the
 shared rule set the phone checks offline, published at `/<lang>/rules.json` (surveys.rules). 403: your role may not do this. 404: no such
 record, or not yours to see. 409: a conflict as above, or the report's state does not allow the change (e.g. it is

@@ -290,6 +290,9 @@ class ReportSerializer(RuledSerializerMixin, DescribedModelSerializer):
         if "site" in fields and not fields["site"].read_only:
             # The capture service's choices, as on the form: not another team's site.
             fields["site"].queryset = capture.site_choices(user, report)
+        for name, message in capture.CHOICE_MESSAGES.items():
+            if name in fields and not fields[name].read_only:
+                fields[name].error_messages["does_not_exist"] = str(message)
         if self.rule_type:
             follow_rules(fields, self.rule_type)
         return fields
