@@ -17,6 +17,7 @@ from django.http import Http404
 
 from surveys.models import (
     AdminArea,
+    DeviceToken,
     Donor,
     Organisation,
     PendingPhoto,
@@ -352,3 +353,21 @@ def reports_to_correct(user, queryset: QuerySet | None = None) -> QuerySet:
     if r != Role.COLLECTOR:
         return queryset.none()
     return queryset.filter(captured_by=user, team_id=user.team_id)
+
+
+# Accounts ---------------------------------------------------------------------------------------------------------------
+
+
+def tokens_of(user) -> QuerySet:
+    """The API tokens a user may list and revoke outside admin: their own, still valid. Administrators manage
+    everyone's in admin."""
+    if user is None or not user.is_authenticated:
+        return DeviceToken.objects.none()
+    return DeviceToken.objects.live().filter(user=user)
+
+
+def get_token_for_user(user, pk) -> DeviceToken:
+    try:
+        return tokens_of(user).get(pk=pk)
+    except (DeviceToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

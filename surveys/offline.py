@@ -44,7 +44,7 @@ from django.views.decorators.http import require_GET
 # Static files every field page needs, whatever the language: cached when the service worker installs.
 # The field pages' ES modules import one another: every module of that graph is here, or a form breaks offline.
 SHELL_STATIC = [
-    "css/app.css", "icons/icon-192.png",
+    "css/app.css", "icons/icon-192.png", "js/page.js",
     "js/lib/helpers.js", "js/outbox.js", "js/outbox/store.js", "js/outbox/network.js", "js/outbox/sync.js",
     "js/outbox/display.js", "js/forms.js", "js/photos.js", "js/drafts.js", "js/rules.js", "js/form-rules.js",
 ]

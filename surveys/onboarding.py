@@ -330,7 +330,7 @@ def row_errors(result: Result) -> dict[int, list[str]]:
 
 def password_set_link(request, user: User) -> str:
     """A link with which a new user chooses their own password (valid for PASSWORD_RESET_TIMEOUT)."""
-    path = reverse("password_set", kwargs={
+    path = reverse("password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
     })
     return request.build_absolute_uri(path)

@@ -1,18 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from surveys import views
+from surveys import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("rules.json", views.rules_json, name="rules_json"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # New users imported from a spreadsheet choose their password here (surveys.onboarding.password_set_link).
-    path("password/set/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_set_done")),
-         name="password_set"),
-    path("password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_set_done"),
+    *account_views.urlpatterns,
     path("reports/new/<str:kind>/", views.report_new, name="report_new"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),

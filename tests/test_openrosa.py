@@ -87,7 +87,7 @@ def test_a_request_without_credentials_gets_401_with_the_challenge_collect_answe
 
 
 def test_a_wrong_password_gets_401_and_repeated_ones_lock_the_account_out(client, collector, settings):
-    settings.OPENROSA_MAX_FAILURES = 3
+    settings.AXES_FAILURE_LIMIT = 3
     for _attempt in range(3):
         wrong = client.get("/openrosa/formList", **basic(collector, "guess"))
         assert wrong.status_code == 401 and wrong["WWW-Authenticate"].startswith("Basic")

@@ -8,6 +8,7 @@ from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 
 from surveys import access, onboarding
+from surveys.admin.accounts import send_password_reset
 from surveys.admin.common import AdministratorsManage
 from surveys.models import AdminArea, Donor, Organisation, Project, Team, User
 
@@ -94,6 +95,7 @@ class FieldUserAdmin(Onboarding, AdministratorsManage, UserAdmin):
     list_filter = ["groups", "organisation", "is_active", "is_staff"]
     list_select_related = ["organisation", "team"]
     filter_horizontal = ["groups", "user_permissions", "projects"]
+    actions = [send_password_reset]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

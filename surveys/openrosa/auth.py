@@ -1,50 +1,33 @@
 """Who is sending: HTTP Basic against the app's own accounts (over TLS in production: settings redirect to HTTPS),
-with the API's throttling and a lockout after repeated wrong passwords.
+with the API's throttles and the sign-in lockout every password check shares (django-axes, see settings).
 
 Collect first asks without credentials, gets 401 with `WWW-Authenticate`, then asks again with them: that first 401
-is the protocol, not a failure. A wrong password is counted per username and per address; past OPENROSA_MAX_FAILURES
-within OPENROSA_LOCKOUT_S both are refused (429) until the period ends, even with the right password, so a phone
-cannot be used to guess a password.
+is the protocol, not a failure. A wrong password goes through django.contrib.auth.authenticate(), so axes counts it
+with the wrong passwords typed anywhere else; a locked account is refused (429) even with the right password.
 """
 
-from django.conf import settings
-from django.core.cache import cache
+from axes.handlers.proxy import AxesProxyHandler
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
 
 REALM = "fieldapp"
 
 
-def _keys(request, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "")
-    return [f"openrosa-fail:user:{username.lower()}", f"openrosa-fail:addr:{address}"]
-
-
-def locked_out(request, username: str) -> bool:
-    return any((cache.get(key) or 0) >= settings.OPENROSA_MAX_FAILURES for key in _keys(request, username))
-
-
-def _count_failure(request, username: str) -> None:
-    for key in _keys(request, username):
-        cache.add(key, 0, settings.OPENROSA_LOCKOUT_S)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.OPENROSA_LOCKOUT_S)
-
-
 class LockedOut(exceptions.Throttled):
-    default_detail = "Too many wrong passwords. Wait a few minutes, then try again."
+    pass
 
 
 class OpenRosaBasicAuthentication(BasicAuthentication):
     www_authenticate_realm = REALM
 
     def authenticate_credentials(self, userid, password, request=None):
-        if locked_out(request, userid):
-            raise LockedOut(wait=settings.OPENROSA_LOCKOUT_S)
+        # axes reads and marks Django's own request (its middleware answers a locked one: surveys.lockout).
+        django_request = getattr(request, "_request", request)
+        if not AxesProxyHandler.is_allowed(django_request, {"username": userid}):
+            raise LockedOut
         try:
-            return super().authenticate_credentials(userid, password, request)
+            return super().authenticate_credentials(userid, password, django_request)
         except exceptions.AuthenticationFailed:
-            _count_failure(request, userid)
+            if getattr(django_request, "axes_locked_out", False):
+                raise LockedOut from None
             raise

@@ -24,8 +24,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.views import APIView
 
 from surveys import access
+from surveys.lockout import lockout_message
 from surveys.openrosa import media, submissions, xforms
-from surveys.openrosa.auth import OpenRosaBasicAuthentication
+from surveys.openrosa.auth import LockedOut, OpenRosaBasicAuthentication
 
 XML = "text/xml; charset=utf-8"
 RESPONSE_NS = "http://openrosa.org/http/response"
@@ -56,7 +57,8 @@ class OpenRosaView(APIView):
         messages = {
             exceptions.NotAuthenticated: _("Sign in with your username and password."),
             exceptions.AuthenticationFailed: _("Wrong username or password, or the account is not active."),
-            exceptions.Throttled: _("Too many requests or wrong passwords: wait a few minutes, then try again."),
+            LockedOut: lockout_message(),
+            exceptions.Throttled: _("Too many requests: wait a few minutes, then try again."),
             exceptions.PermissionDenied: _("Your account may not do this."),
             exceptions.NotFound: _("Not found. Get the blank forms again."),
         }
