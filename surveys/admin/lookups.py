@@ -81,7 +81,6 @@ class FieldUserAdmin(Onboarding, AdministratorsManage, UserAdmin):
     """Users with their organisation, team and grants; their role is their group. Only administrators see them."""
 
     resource_classes = [onboarding.UserResource]
-    actions = ["welcome_sheet"]
 
     fieldsets = [
         *UserAdmin.fieldsets,
@@ -95,7 +94,7 @@ class FieldUserAdmin(Onboarding, AdministratorsManage, UserAdmin):
     list_filter = ["groups", "organisation", "is_active", "is_staff"]
     list_select_related = ["organisation", "team"]
     filter_horizontal = ["groups", "user_permissions", "projects"]
-    actions = [send_password_reset]
+    actions = [send_password_reset, "welcome_sheet"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
