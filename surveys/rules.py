@@ -27,8 +27,6 @@ The interface (see RULES_INTERFACE.md) — changes and precisions made here, kee
 - `choice`: for a list value (contamination types) every element must be one of the choices.
 - `outline`: one message whatever the failure; the value is a GeoJSON Polygon object (or its JSON text). Besides
   the interface's checks: at most `max_points` positions in all, and only the "Polygon" type (a Feature is refused).
-- Each rule's JSON may carry `"error_field"`: the path its error is reported under when it differs from `field`
-  (none today).
 
 Bounds (`AREA_MAX_M2` ...) are named constants here because the database's CheckConstraints, the last line of
 defence, are built from them too.

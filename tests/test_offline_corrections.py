@@ -48,14 +48,19 @@ def thumbnails_shown(page) -> bool:
                                  .every(img => img.complete && img.naturalWidth > 0)""")
 
 
-def test_a_returned_report_corrected_offline_is_sent_once_with_its_photos(page, live_server, collector, supervisor):
+def test_a_returned_report_corrected_offline_is_sent_once_with_its_photos(page, live_server, collector, supervisor,
+                                                                          teammate):
     report = returned_survey(collector, supervisor)
+    teammates = f.survey(teammate, site_name="Teammate's site")
     open_home_for_offline(page, live_server, collector)
+    assert page.get_attribute("html", "data-storage-persisted") in ("true", "false")  # asked for, whatever the answer
     first = page.locator(".to-correct [data-returned]").first
     assert first.get_attribute("data-returned") == str(report.pk)  # returned reports come first, with the comment
     assert page.locator(".to-correct").get_attribute("data-to-correct") == "1"
 
     page.context.set_offline(True)
+    page.goto(f"{live_server.url}/en/reports/{teammates.pk}/")  # the team's latest reports can be read offline
+    assert page.locator("h1").inner_text().startswith(teammates.reference)
     page.goto(f"{live_server.url}/en/reports/{report.pk}/edit/")  # from the phone: no network
     page.wait_for_selector("form.report-form[data-rules-version]")
     assert wait_until(page, lambda: thumbnails_shown(page), timeout=5)

@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.response import Response
 
-from surveys import offline, workflow
+from surveys import offline, rules, workflow
 from surveys.api.views import SurveyReportViewSet
 from surveys.models import Photo, Report
 from surveys.photos import add_photo
@@ -401,7 +401,7 @@ def test_the_phone_refuses_what_the_rules_refuse_before_it_leaves(page, live_ser
     for path in errors:
         assert page.locator(f"[name={path}].is-invalid").count() == 1
         assert page.locator(f"[data-rule-error='{path}']").count() == 1
-    assert outbox(page)["reports"] == [] or [r["state"] for r in outbox(page)["reports"]] == ["draft"]
+    assert "queued" not in [r["state"] for r in outbox(page)["reports"]]  # nothing went to the outbox
 
     page.fill("[name=activity_date]", YESTERDAY.isoformat())
     page.fill("[name=estimated_area_m2]", "1200")
@@ -409,6 +409,31 @@ def test_the_phone_refuses_what_the_rules_refuse_before_it_leaves(page, live_ser
     page.locator("[name=latitude]").blur()
     page.wait_for_selector("form[data-rule-errors='{}']", state="attached")
     assert page.locator(".is-invalid").count() == 0
+
+
+def test_item_line_errors_show_beside_the_line_in_arabic_offline(page, live_server, collector, site):
+    open_app(page, live_server, collector, language="ar")
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/ar/reports/new/clearance/#new")
+    page.fill("[name=activity_date]", YESTERDAY.isoformat())
+    page.select_option("[name=site]", str(site.pk))
+    page.select_option("[name=items-0-category]", "ied")
+    page.fill("[name=items-0-quantity]", "-٢")  # Arabic digits and a minus
+    page.locator("[name=items-0-quantity]").blur()  # checked as the worker leaves the answer
+    page.wait_for_selector("[data-rule-error='items.0.quantity']")
+    page.click("button[name=submit]")
+
+    page.wait_for_selector("form[data-rule-errors*='items.0.weight_kg']", state="attached")
+    errors = json.loads(page.get_attribute("form.report-form", "data-rule-errors"))
+    with translation.override("ar"):
+        expected = rules.check_raw("clearance", {"activity_date": YESTERDAY.isoformat(), "site": str(site.pk)},
+                                   [{"category": "ied", "quantity": "-٢"}])
+    assert {k: v for k, v in errors.items() if k.startswith("items.")} == {
+        k: v for k, v in expected.items() if k.startswith("items.")}
+    line = page.locator("[name=items-0-quantity]").locator("xpath=ancestor::*[@data-row][1]")
+    assert line.locator("[data-rule-error='items.0.quantity']").count() == 1
+    assert page.locator("[name=items-0-quantity].is-invalid").count() == 1
+    assert "queued" not in [r["state"] for r in outbox(page)["reports"]]  # nothing went to the outbox
 
 
 # Drafts, and who sees what ---------------------------------------------------------------------------------------------
@@ -531,17 +556,24 @@ def test_a_signed_out_workers_reports_wait_for_them_and_no_one_else_sees_or_send
 
 
 def test_a_new_deployment_replaces_the_cached_shell(page, live_server, collector, monkeypatch):
+    report = f.survey(collector)
     open_app(page, live_server, collector)
+    page.wait_for_selector("html[data-shell-reports]", state="attached")
     old = page.evaluate("caches.keys()")
     version = offline.shell_version()
-    assert sorted(old) == [f"fieldapp-pages-{version}", f"fieldapp-static-{version}"]
+    assert sorted(old) == [f"fieldapp-pages-{version}", f"fieldapp-pages-reports-{version}",
+                           f"fieldapp-static-{version}"]
 
     monkeypatch.setattr(offline, "shell_version", lambda: "0123456789abcdef")
     offline._worker_script.cache_clear()
     try:
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-        new = ["fieldapp-pages-0123456789abcdef", "fieldapp-static-0123456789abcdef"]
+        new = ["fieldapp-pages-0123456789abcdef", "fieldapp-pages-reports-0123456789abcdef",
+               "fieldapp-static-0123456789abcdef"]
         assert wait_until(page, lambda: sorted(page.evaluate("caches.keys()")) == new, timeout=10)
+        kept_reports = page.evaluate("""caches.open("fieldapp-pages-reports-0123456789abcdef")
+            .then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname))""")
+        assert kept_reports == [f"/en/reports/{report.pk}/"]  # the team's latest reports, fetched again
         cached_pages = page.evaluate("""caches.open("fieldapp-pages-0123456789abcdef")
             .then(c => c.keys()).then(keys => keys.map(k => new URL(k.url).pathname).sort())""")
         assert cached_pages == sorted(["/en/", "/en/reports/new/survey/", "/en/reports/new/clearance/",

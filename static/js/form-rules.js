@@ -162,6 +162,8 @@ function start() {
   }
   form.addEventListener("change", onChange);
   form.addEventListener("focusout", onChange);
+  // The participants' grid and its totals are checked keystroke by keystroke, beside the running sums (forms.js).
+  form.addEventListener("input", function (event) { if (event.target.closest("[data-participants]")) onChange(event); });
 
   // Save or Submit: every rule, every answer. A report that breaks one stays on the page with the messages.
   form.addEventListener("submit", function (event) {

@@ -140,11 +140,10 @@ import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
     });
   });
 
-  // Participants: running totals, and the totals rule checked as the worker types ------------------------------------
+  // Participants: running totals as the worker types (the totals rules themselves are the rule set's: form-rules.js)
   var grid = one("[data-participants]");
   if (grid) {
     var total = form.elements.total_participants;
-    var message = one("[data-totals-msg]", grid);
     var recount = function () {
       var sum = 0, columns = [0, 0];
       all("tbody tr", grid).forEach(function (row) {
@@ -160,18 +159,6 @@ import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
       all("[data-col-total]", grid).forEach(function (cell, i) { cell.textContent = columns[i]; });
       one("[data-sum]", grid).textContent = sum;
       total.placeholder = sum;
-      var problems = [], stated = number(total.value);
-      var mismatch = !isNaN(stated) && stated !== sum;
-      if (mismatch) problems.push(fmt(grid.getAttribute("data-msg-mismatch"), { total: stated, sum: sum }));
-      total.classList.toggle("is-invalid", mismatch);
-      ["persons_with_disabilities", "first_time_attendees"].forEach(function (name) {
-        var field = form.elements[name];
-        var over = !isNaN(stated) && number(field.value) > stated;
-        field.classList.toggle("is-invalid", over);
-        if (over) problems.push(one("label[for=" + field.id + "]").textContent.trim() + ": " + grid.getAttribute("data-msg-over"));
-      });
-      message.textContent = problems.join(" ");
-      message.hidden = problems.length === 0;
     };
     grid.addEventListener("input", recount);
     recount();

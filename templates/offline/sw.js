@@ -24,7 +24,7 @@ self.addEventListener("install", function (event) {
   if (event.addRoutes) {
     try {
       routed = Promise.resolve(event.addRoutes({ condition: { urlPattern: CONFIG.api + "*" }, source: "network" }))
-        .catch(function () {});
+        .catch(function (error) { console.warn("fieldapp sw: static routing refused", error); });
     } catch (e) { /* an older form of the API: the fetch handler below lets these requests through anyway */ }
   }
   // A new deployment takes over at once: the pages it serves must match the forms the server now expects.
@@ -90,13 +90,15 @@ function keepImage(cache, path) {
   return fetch(path, { credentials: "same-origin" }).then(function (response) {
     if (!response.ok || (response.headers.get("Content-Type") || "").indexOf("image/") !== 0) return false;
     return cache.put(path, response).then(function () { return true; });
-  }).catch(function () { return false; });
+  }).catch(function (error) { console.warn("fieldapp sw: thumbnail not kept", path, error); return false; });
 }
 
 function warm(lang) {
   var styles = caches.open(STATIC_CACHE).then(function (cache) {
     return Promise.all(CONFIG.static.concat(CONFIG.styles[lang]).map(function (url) {
-      return cache.match(url).then(function (hit) { return hit || cache.add(url); }).catch(function () {});
+      return cache.match(url).then(function (hit) { return hit || cache.add(url); }).catch(function (error) {
+        console.warn("fieldapp sw: not cached", url, error);  // tried again on the next visit
+      });
     }));
   });
   return styles.then(function () { return caches.open(PAGES_CACHE); }).then(function (cache) {
@@ -117,7 +119,7 @@ function refresh(path, cacheName) {
     return caches.open(cacheName || PAGES_CACHE).then(function (cache) {
       return cache.put(path, response).then(function () { return true; });
     });
-  }).catch(function () { return false; });
+  }).catch(function (error) { console.warn("fieldapp sw: not refreshed", path, error); return false; });
 }
 
 function isPage(response) {
@@ -162,10 +164,11 @@ function page(request, url) {
   return fetch(request).then(function (response) {
     if (plain && isPage(response)) {
       var copy = response.clone();
-      caches.open(cacheName).then(function (cache) {
-        return shell ? cache.put(url.pathname, copy) : cache.match(url.pathname, { ignoreVary: true }).then(function (hit) {
-          if (hit) return cache.put(url.pathname, copy);
-        });
+      // A shell page is always kept; another only refreshed if kept already (caches.match creates no cache: a page
+      // seen after signing out must not bring back the cache sign-out deleted).
+      var kept = shell ? Promise.resolve(true) : caches.match(url.pathname, { cacheName: cacheName, ignoreVary: true });
+      kept.then(function (hit) {
+        if (hit) return caches.open(cacheName).then(function (cache) { return cache.put(url.pathname, copy); });
       });
     }
     if (response.status < 500) return response;

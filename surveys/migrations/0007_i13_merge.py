@@ -6,9 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_i11d_device_tokens'),
         ('surveys', '0005_i13_openrosa'),
-        ('surveys', '0005_i9s_rules_own_validation'),
+        ('surveys', '0006_i9s_merge_main'),
     ]
 
     operations = [
