@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('surveys', '0005_i13_openrosa'),
-        ('surveys', '0006_i9s_merge_main'),
+        ('surveys', '0007_i9p_merge_i9s'),
     ]
 
     operations = [
