@@ -67,13 +67,16 @@ class _Canvas:
                                       _n(self.x(x1)), _n(y1), _n(self.x(x2)), _n(y2)))
 
     def svg(self, title: str, description: str, height: float) -> SafeString:
+        """The chart in a figure: its title as the visible caption (wrapping as the text needs), the numbers in <desc>,
+        both naming the SVG for screen readers."""
         n = next(_ids)
         direction = "rtl" if self.rtl else "ltr"
         return format_html(
+            '<figure class="chart-figure"><figcaption id="chart{}-title" class="chart-title">{}</figcaption>'
             '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="chart{}-title chart{}-desc" '
             'direction="{}" font-family="system-ui, sans-serif" fill="#111" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="chart{}-title">{}</title><desc id="chart{}-desc">{}</desc>{}</svg>',
-            WIDTH, f"{height:.0f}", n, n, direction, n, title, n, description,
+            '<desc id="chart{}-desc">{}</desc>{}</svg></figure>',
+            n, title, WIDTH, f"{height:.0f}", n, n, direction, n, description,
             format_html_join("", "{}", ((part,) for part in self.parts)),
         )
 
@@ -203,7 +206,7 @@ def columns(title: str, rows: Sequence[tuple[str, Number]], *, unit: str = "", e
             if i == len(rows) - 1 and i % every and i - (i // every) * every < every / 2 and i > 0:
                 continue  # too close to the previous label
             anchor = "start" if i == 0 else "end" if i == len(rows) - 1 else "middle"
-            at = i * slot if anchor == "start" else (i + 1) * slot if anchor == "end" else i * slot + slot / 2
+            at = i * slot + 2 if anchor == "start" else (i + 1) * slot - 2 if anchor == "end" else i * slot + slot / 2
             canvas.text(at, top + plot + 16, label, anchor=anchor, size=11)
     canvas.line(0, top + plot, WIDTH, top + plot)
     description = "; ".join(f"{label}: {_with_unit(value, unit, 0)}" for label, value in rows)
@@ -268,3 +271,43 @@ def indicator_charts(figures) -> dict[str, SafeString]:
             empty_message=none,
         ),
     }
+
+
+# A report's outline ---------------------------------------------------------------------------------------------------
+
+
+def outline(polygon: dict, point: tuple[float, float] | None, *, title: str, description: str) -> SafeString:
+    """The drawn outline (GeoJSON Polygon, WGS84) as a small SVG, with the GPS point if there is one: a map without
+    tiles or JavaScript, north up. Longitudes are scaled by the cosine of the latitude so that shapes keep their form.
+    Maps are not mirrored in Arabic: east stays on the right."""
+    import math
+
+    ring = polygon["coordinates"][0]
+    points = [(float(lon), float(lat)) for lon, lat, *_rest in ring]
+    if point is not None:
+        points.append((float(point[1]), float(point[0])))
+    lons, lats = zip(*points, strict=True)
+    squeeze = math.cos(math.radians(sum(lats) / len(lats)))
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    width_deg, height_deg = max((east - west) * squeeze, 1e-9), max(north - south, 1e-9)
+    size, pad = 240.0, 12.0
+    scale = (size - 2 * pad) / max(width_deg, height_deg)
+    w, h = width_deg * scale + 2 * pad, height_deg * scale + 2 * pad
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{_n(pad + (lon - west) * squeeze * scale)},{_n(pad + (north - lat) * scale)}"
+
+    path = " ".join(xy(lon, lat) for lon, lat in points[:len(ring)])
+    marker = ""
+    if point is not None:
+        x, y = xy(point[1], point[0]).split(",")
+        marker = format_html('<circle cx="{}" cy="{}" r="5" fill="#0b4f9c" stroke="#fff" stroke-width="2"/>', x, y)
+    n = next(_ids)
+    return format_html(
+        '<svg class="outline-map" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-labelledby="outline{}-title outline{}-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="outline{}-title">{}</title><desc id="outline{}-desc">{}</desc>'
+        '<rect width="100%" height="100%" fill="#eef2f5"/>'
+        '<polygon points="{}" fill="#b35c00" fill-opacity="0.25" stroke="#b35c00" stroke-width="2"/>{}</svg>',
+        _n(w), _n(h), _n(w), _n(h), n, n, n, title, n, description, path, marker,
+    )

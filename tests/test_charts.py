@@ -43,7 +43,7 @@ def test_screen_readers_get_a_title_and_every_number():
 
     assert 'role="img"' in svg
     labelled = re.search(r'aria-labelledby="(\S+) (\S+)"', svg)
-    assert f'<title id="{labelled[1]}">Items destroyed</title>' in svg
+    assert f'<figcaption id="{labelled[1]}" class="chart-title">Items destroyed</figcaption>' in svg
     desc = re.search(rf'<desc id="{labelled[2]}">([^<]*)</desc>', svg)[1]
     assert desc == "Unexploded ordnance: 1,234; Improvised explosive device: 7"
 

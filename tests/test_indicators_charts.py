@@ -101,7 +101,7 @@ def test_the_page_draws_a_chart_per_figure(beneficiaries, imofficer, client):
     for title in ("Sites by type and status", "Land released (m²)", "Land cleared by method (m²)",
                   "Explosive items destroyed, by category (count)", "Explosive items destroyed, by category (tonnes)",
                   "People reached by sex and age", "Land released per month (m²)"):
-        assert f">{title}</title>" in page
+        assert f'class="chart-title">{title}</figcaption>' in page
     assert 'id="land-beneficiaries">450<' in page
     assert "Manual: 9,500 m²" in page  # the chart's numbers, in its description
 
