@@ -169,6 +169,10 @@ class ReportForm(forms.ModelForm):
             self.initial.setdefault("uuid", self.instance.uuid)
             self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
         self.fields["project"].queryset = Project.objects.filter(organisation_id=self.instance.organisation_id)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.Textarea) and isinstance(field, forms.CharField):
+                # Free text may be typed in Arabic or English: each box takes the direction of what is typed in it.
+                field.widget.attrs.setdefault("dir", "auto")
         for name in self.radio_fields:
             field = self.fields[name]
             field.widget = forms.RadioSelect()
