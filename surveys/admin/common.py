@@ -75,8 +75,9 @@ def status_badge(report: Report) -> str:
 
 
 # A sign per flag, for the queue's narrow column; the flag's name stays in the text for screen readers and on hover.
-FLAG_SIGNS = {"flag_area_overrun": "⤢", "flag_polygon_mismatch": "⬠", "flag_gps_poor": "⌖", "flag_no_photo": "📷",
-              "flag_duplicate": "⧉"}
+# Signs from common fonts (DejaVu, Noto), not emoji, which cheap Linux and Windows desktops may lack.
+FLAG_SIGNS = {"flag_area_overrun": "⇔", "flag_polygon_mismatch": "⬠", "flag_gps_poor": "◎", "flag_no_photo": "⊘",
+              "flag_duplicate": "❐"}
 
 
 def flag_badges(report: Report, compact: bool = False) -> str:

@@ -137,8 +137,8 @@ class ReportAdminMixin(common.PlainWords):
     def photos(self, obj):
         # A phone sends the report first, then its photos one by one: until all it announced have arrived, say so.
         if obj.waiting_for_photos:
-            return format_html('<span class="review-nowrap">{} / {} <span class="review-flag review-flag-photos">'
-                               '<span aria-hidden="true">⏳</span><span class="visually-hidden">{}</span></span></span>',
+            return format_html('<span>{} / {} <span class="review-flag review-flag-photos">'
+                               '<span aria-hidden="true">…</span><span class="visually-hidden">{}</span></span></span>',
                                obj.photos_received, obj.photos_expected, _("waiting for photos"))
         return obj.photos_received
 
