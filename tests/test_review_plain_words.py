@@ -193,3 +193,11 @@ def test_photo_links_have_a_name_without_a_caption(client, collector):
     client.force_login(collector)
     page = client.get(f"/en/reports/{survey.pk}/").text
     assert 'alt="Photo 1"' in page
+
+
+def test_the_site_page_shows_contamination_as_labels_to_those_who_only_look(client, supervisor, org):
+    site = f.site(org, contamination=["ap_mine", "uxo"], polygon=SQUARE, estimated_area_m2=10_000)
+    client.force_login(supervisor)
+    page = client.get(f"/en/admin/surveys/site/{site.pk}/change/").text
+    assert "Anti-personnel mine, Unexploded ordnance" in page
+    assert "Drawn on the map: 9,911 m² computed from the outline, 10,000 m² reported" in page
