@@ -298,6 +298,7 @@ def compute(user, filters: Filters) -> Indicators:
     surveys = filters.apply(access.reports_for_figures(user, SurveyReport.objects.all()))
     clearances = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
     sessions = filters.apply(access.reports_for_figures(user, EoreSession.objects.all()))
+    activity = activity_by_month(filters.apply(access.reports_for_figures(user, Report.objects.all())))
     sites, sites_total = _sites(surveys, clearances)
     items, items_total, not_destroyed = _items(clearances)
     return Indicators(
@@ -309,9 +310,9 @@ def compute(user, filters: Filters) -> Indicators:
         items_total=items_total,
         items_not_destroyed=not_destroyed,
         risk_education=_risk_education(sessions),
-        land_by_method=land_by_method(clearances),
+        land_by_method=land_by_method(activity),
         land_beneficiaries=land_beneficiaries(clearances),
-        trend=monthly_trend(clearances, sessions),
+        trend=monthly_trend(activity, clearances),
     )
 
 
@@ -430,18 +431,36 @@ def _risk_education(sessions: QuerySet) -> RiskEducation:
     )
 
 
-def land_by_method(clearances: QuerySet) -> list[MethodRow]:
-    """Land released by clearance method, one row per method (zeros included), in one query."""
-    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
-    counted = {
-        row["method"]: row
-        for row in clearances.values("method").annotate(
-            clearance_reports=Count("pk"), cleared_m2=Sum("cleared_area_m2"), released_m2=Sum(released),
-        ).order_by("method")
-    }
+def activity_by_month(reports: QuerySet) -> list[dict]:
+    """One grouped query for land by method and the monthly trend: per month and clearance method, the clearance
+    reports and their m², and the people reached by risk education (method empty). One scan of the reports instead
+    of one per figure: at 100,000 reports each scan is most of the cost."""
+    c = "clearancereport__"
+    return list(
+        reports.filter(kind__in=[Report.Kind.CLEARANCE, Report.Kind.EORE])
+        .annotate(month=TruncMonth("activity_date"))
+        .values("month", f"{c}method")
+        .annotate(
+            clearance_reports=Count(f"{c}pk"),
+            cleared_m2=Sum(f"{c}cleared_area_m2"),
+            released_m2=Sum(F(f"{c}cancelled_area_m2") + F(f"{c}reduced_area_m2") + F(f"{c}cleared_area_m2")),
+            people_reached=Sum("eoresession__total_participants"),
+        )
+        .order_by()
+    )
+
+
+def land_by_method(activity: list[dict]) -> list[MethodRow]:
+    """Land released by clearance method, one row per method (zeros included), from activity_by_month()."""
+    sums: dict[str, dict[str, int]] = {}
+    for row in activity:
+        method = row["clearancereport__method"]
+        if method:
+            total = sums.setdefault(method, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0})
+            for key in total:
+                total[key] += row[key] or 0
     return [
-        MethodRow(value, label, *(counted.get(value, {}).get(k) or 0
-                                  for k in ("clearance_reports", "cleared_m2", "released_m2")))
+        MethodRow(value, label, **sums.get(value, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0}))
         for value, label in ClearanceMethod.choices
     ]
 
@@ -461,30 +480,27 @@ def land_beneficiaries(clearances: QuerySet) -> int:
     return total or 0
 
 
-def monthly_trend(clearances: QuerySet, sessions: QuerySet) -> list[MonthRow]:
-    """Per month of activity: m² released, explosive items destroyed, people reached; three grouped queries."""
-    def by_month(queryset: QuerySet, month_field: str, **sums) -> dict[date, dict]:
-        rows = (queryset.annotate(month=TruncMonth(month_field)).values("month").annotate(**sums).order_by("month"))
-        return {_month_start(row["month"]): row for row in rows}
-
-    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
-    land = by_month(clearances, "activity_date", released_m2=Sum(released))
-    items = by_month(
-        ExplosiveItem.objects.filter(report_id__in=clearances.values("pk"), disposal__in=DESTROYED_DISPOSALS),
-        "report__activity_date", items_destroyed=Sum("quantity"),
-    )
-    people = by_month(sessions, "activity_date", people_reached=Sum("total_participants"))
-    months = sorted({*land, *items, *people})
+def monthly_trend(activity: list[dict], clearances: QuerySet) -> list[MonthRow]:
+    """Per month of activity: m² released and people reached (from activity_by_month()), and explosive items
+    destroyed (one more grouped query); every month from the first to the last with something in it."""
+    land: dict[date, int] = {}
+    people: dict[date, int] = {}
+    for row in activity:
+        month = _month_start(row["month"])
+        land[month] = land.get(month, 0) + (row["released_m2"] or 0)
+        people[month] = people.get(month, 0) + (row["people_reached"] or 0)
+    items = {
+        _month_start(row["month"]): row["items_destroyed"] or 0
+        for row in clearances.filter(items__disposal__in=DESTROYED_DISPOSALS)
+        .annotate(month=TruncMonth("activity_date")).values("month")
+        .annotate(items_destroyed=Sum("items__quantity")).order_by()
+    }
+    months = sorted({*land, *people, *items})
     if not months:
         return []
     rows, month = [], months[0]
     while month <= months[-1]:
-        rows.append(MonthRow(
-            month,
-            land.get(month, {}).get("released_m2") or 0,
-            items.get(month, {}).get("items_destroyed") or 0,
-            people.get(month, {}).get("people_reached") or 0,
-        ))
+        rows.append(MonthRow(month, land.get(month, 0), items.get(month, 0), people.get(month, 0)))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return rows
 
