@@ -350,14 +350,24 @@
 
   function title(record) {
     var parts = [msg("kind-" + record.kind), record.title || msg("untitled")];
-    if (record.date) parts.push(record.date);
+    if (record.date) parts.push(day(new Date(record.date + "T12:00:00")));
     return parts.join(" · ");
   }
 
-  function time(ms) {
-    try { return new Date(ms).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" }); } catch (e) {
-      return new Date(ms).toLocaleString();
+  // The server's one format per language (fieldapp/formats): "30 Nov 2026, 12:58", "30 نوفمبر 2026، 12:58", with
+  // Western digits in both, whatever the phone's own locale would choose.
+  function day(date) {
+    var month;
+    try { month = new Intl.DateTimeFormat(lang, { month: lang === "ar" ? "long" : "short" }).format(date); } catch (e) {
+      month = String(date.getMonth() + 1);
     }
+    return date.getDate() + " " + month + " " + date.getFullYear();
+  }
+
+  function time(ms) {
+    var date = new Date(ms);
+    var hm = ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
+    return day(date) + (lang === "ar" ? "، " : ", ") + hm;
   }
 
   function render() {
