@@ -175,3 +175,16 @@ def test_the_charts_fit_a_phone(world, imofficer, live_server, page, language):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"indicators-360-{language}.png"), full_page=True)
     assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_charts_print_without_the_controls(world, imofficer, live_server, page):
+    _sign_in(page, live_server, "en", "imofficer")
+    page.goto(f"{live_server.url}/en/figures/?date_from=2025-01-01&date_to=2025-03-31")
+    page.wait_for_selector("svg.chart")
+    page.emulate_media(media="print")
+
+    assert not page.locator("form[aria-label='Filters']").is_visible()
+    assert not page.locator(".app-nav").is_visible()
+    assert page.locator("svg.chart").first.is_visible()
