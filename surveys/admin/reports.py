@@ -239,8 +239,9 @@ class ReportAdminMixin(common.PlainWords):
         self.message_user(request, outcome.summary(), outcome.level)
         return None
 
-    def render_review_form(self, request, reports, action: str, form, single: bool = False):
-        """The page that asks for the comment of a move (and shows why a move was refused, keeping the comment)."""
+    def render_review_form(self, request, reports, action: str, form):
+        """The intermediate page of a bulk move: the reports, the flagged ones explained before an approval, and the
+        comment (required to return or reopen)."""
         reports = list(reports)
         move = workflow.TRANSITIONS[action]
         titles = {
@@ -250,12 +251,12 @@ class ReportAdminMixin(common.PlainWords):
         }
         flagged = []
         if action == "approve":
-            # At most MAX_LISTED reports are explained (a few queries each): the rest are counted.
-            flagged = [(r, flags.explain(r)) for r in reports if any(getattr(r, n) for n in Report.FLAG_FIELDS)]
+            flagged = [r for r in reports if any(getattr(r, name) for name in Report.FLAG_FIELDS)]
         context = {
             **self.admin_site.each_context(request),
             "title": titles[action],
-            "flagged": flagged[:MAX_LISTED],
+            # At most MAX_LISTED flagged reports are explained (a few queries each); the rest are counted.
+            "flagged": [(report, flags.explain(report)) for report in flagged[:MAX_LISTED]],
             "flagged_count": len(flagged),
             "opts": self.opts,
             "action": action,
@@ -265,9 +266,6 @@ class ReportAdminMixin(common.PlainWords):
             "more": max(len(reports) - MAX_LISTED, 0),
             "selected": [r.pk for r in reports],
             "form": form,
-            "single": single,
-            "possible": not single or reports[0].status in move.sources,
-            "report_url": common.review_url(reports[0]) if single else "",
             "media": self.media,
         }
         request.current_app = self.admin_site.name
