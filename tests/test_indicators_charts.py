@@ -142,6 +142,15 @@ def test_the_arabic_page_draws_right_to_left_with_arabic_units(world, supervisor
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 
+@pytest.fixture
+def a11y_page(browser, browser_context_args):
+    """A page whose context lets axe-core (vendored for the tests only) be injected: the site's Content-Security-
+    Policy allows no inline script. The policy itself is tested by test_csp_browser.py on the same pages."""
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
 def axe_violations(page) -> list[str]:
     """Serious and critical axe-core violations on the page (axe is vendored for the tests only)."""
     page.add_script_tag(path=str(AXE))
@@ -161,7 +170,8 @@ def _sign_in(page, live_server, language, username):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_charts_fit_a_phone(world, imofficer, live_server, page, language):
+def test_the_charts_fit_a_phone(world, imofficer, live_server, a11y_page, language):
+    page = a11y_page
     page.set_viewport_size({"width": 360, "height": 740})
     _sign_in(page, live_server, language, "imofficer")
     page.goto(f"{live_server.url}/{language}/figures/?date_from=2025-01-01&date_to=2025-03-31")

@@ -7,11 +7,13 @@ from playwright.sync_api import expect
 from surveys import photos, workflow
 from surveys.flags import refresh_flags
 from tests import factories as f
+from tests import test_indicators_charts
 from tests.test_admin_review import jpeg
 from tests.test_indicators_charts import ARTIFACTS, axe_violations
 from tests.test_validation import SQUARE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+a11y_page = test_indicators_charts.a11y_page  # the fixture: a page that lets axe-core in
 
 
 def _admin_sign_in(page, live_server, language="en"):
@@ -32,8 +34,9 @@ def _flagged_survey(collector):
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_queue_fits_1366_px_and_the_review_page_passes_axe(page, live_server, collector, supervisor, settings,
+def test_the_queue_fits_1366_px_and_the_review_page_passes_axe(a11y_page, live_server, collector, supervisor, settings,
                                                                language):
+    page = a11y_page
     settings.MAP_TILE_URL = ""
     settings.GPS_ACCURACY_WARN_M = 50
     report = _flagged_survey(collector)
@@ -71,7 +74,8 @@ def test_the_queue_fits_1366_px_and_the_review_page_passes_axe(page, live_server
     assert axe_violations(page) == []
 
 
-def test_the_collectors_report_page_passes_axe(page, live_server, collector):
+def test_the_collectors_report_page_passes_axe(a11y_page, live_server, collector):
+    page = a11y_page
     report = f.survey(collector, polygon=SQUARE, estimated_area_m2=9_000, latitude=35.9504, longitude=39.0005,
                       notes="Rubble near the gate")
     photos.add_photo(report, jpeg(), collector)
