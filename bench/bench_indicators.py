@@ -6,11 +6,18 @@
 Budget (issue 5): the indicators report answers in under 1 s on PostgreSQL. Timed: indicators.compute() for several
 users and filters, and the whole page (Django's test client, signed in); best of five runs after a warm-up. The
 query count shows that the work is the database's: it does not grow with the number of reports.
+
+Issue 10 (charts): the page with its server-drawn SVG charts stays under the same 1 s, and its first load on a phone
+stays under the form pages' byte budget (100 KB of HTML + CSS + JS, compressed) plus the SVG. Weighed here: the HTML
+as Django sends it (uncompressed: no GZipMiddleware, see the README), its inline SVG, and the page's own CSS and JS
+gzipped as whitenoise serves them.
 """
 
 import argparse
+import gzip
 import hashlib
 import json
+import re
 import sys
 import time
 from datetime import date
@@ -21,6 +28,17 @@ import fake_data  # noqa: E402
 
 BUDGET_S = 1.0
 RUNS = 5
+FORM_PAGE_BUDGET_KB = 100
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def _page_weight(html: str) -> tuple[int, int, int]:
+    """(HTML bytes, inline SVG bytes, gzipped bytes of the CSS and JS files the page loads)."""
+    svg = sum(len(m.encode()) for m in re.findall(r"<svg.*?</svg>", html, flags=re.S))
+    assets = 0
+    for url in re.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', html):
+        assets += len(gzip.compress((STATIC / url).read_bytes(), compresslevel=9))
+    return len(html.encode()), svg, assets
 
 
 def _best(fn) -> float:
@@ -84,6 +102,15 @@ def main() -> int:
             ok = seconds < BUDGET_S
             failed |= on_postgres and not ok
             print(f"{label:<40} {'':>7} {seconds:>8.3f}  {('ok' if ok else 'OVER') if on_postgres else ''}")
+            for language in ("en", "ar"):
+                html = client.get(f"/{language}/figures/").content.decode()
+                page, svg, assets = _page_weight(html)
+                first_load = page + assets
+                ok = first_load <= FORM_PAGE_BUDGET_KB * 1024 + svg
+                failed |= not ok
+                print(f"  first load ({language}): HTML {page / 1024:.1f} KB, of which {html.count('<svg')} SVG "
+                      f"charts {svg / 1024:.1f} KB; CSS + JS {assets / 1024:.1f} KB gzip; total "
+                      f"{first_load / 1024:.1f} KB vs {FORM_PAGE_BUDGET_KB} KB + SVG: {'ok' if ok else 'OVER'}")
     finally:
         connection.close()
         db.teardown()

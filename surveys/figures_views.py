@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from surveys import access, exports, indicators
+from surveys import access, charts, exports, indicators
 
 
 def _figures_user(request):
@@ -36,6 +36,7 @@ def indicators_page(request):
     return render(request, "figures/indicators.html", {
         "form": form,
         "figures": figures,
+        "charts": charts.indicator_charts(figures) if figures else None,
         "periods": _periods(timezone.localdate()),
         "destroyed": indicators.DESTROYED_LABELS,
         "query": request.GET.urlencode(),

@@ -8,13 +8,24 @@ other clearances of its site are approved (and goes when one is reopened).
 """
 
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys import access, geo
-from surveys.models import ClearanceReport, Report, SurveyReport
+from surveys.models import ClearanceReport, Report, Site, SurveyReport
+
+
+def reported_area_m2(report) -> int | None:
+    """The area a report (or a site) states, to compare with its drawn outline."""
+    if isinstance(report, Site):
+        return report.estimated_area_m2
+    return _reported_area_m2(report)
 
 
 def _reported_area_m2(report: Report) -> int | None:
@@ -145,6 +156,120 @@ def refresh_site(site_id: int) -> None:
     for value, ids in flips.items():
         if ids:
             Report.objects.filter(pk__in=ids).update(flag_area_overrun=value)
+
+
+# Explanations: each raised flag in plain words, with its numbers, for the reviewer ------------------------------------
+# Kept apart from the rules above (which only say yes or no, and run on every save): these run on the review page and
+# on the bulk-approve confirmation, for the flags that are raised.
+
+
+@dataclass(frozen=True)
+class Explanation:
+    flag: str  # the flag's name without "flag_", e.g. "polygon_mismatch"
+    label: str  # the flag's name in the current language
+    reason: str  # why, with the numbers: "Outline 1,840 m² vs reported 1,200 m²: +53 %"
+    duplicates: tuple[Report, ...] = ()  # the reports this one likely duplicates
+
+
+def _m2(value: float) -> str:
+    return _("%(area)s m²") % {"area": formats.number_format(round(value), use_l10n=True, force_grouping=True)}
+
+
+def _percent(part: float, whole: float) -> str:
+    return formats.number_format(round(100 * part / whole), use_l10n=True, force_grouping=True)
+
+
+def explain_area_overrun(report: Report) -> str:
+    site = report.site
+    released_before = sum(v or 0 for v in (
+        ClearanceReport.objects.filter(site_id=report.site_id, status=Report.Status.APPROVED).exclude(pk=report.pk)
+        .aggregate(c=Sum("cancelled_area_m2"), r=Sum("reduced_area_m2"), x=Sum("cleared_area_m2")).values()
+    ))
+    released = released_before + report.released_area_m2
+    over = released - site.estimated_area_m2
+    return _("Released on the site with this report %(released)s (this report %(this)s, approved before "
+             "%(before)s) vs estimated %(estimated)s: %(over)s over (+%(percent)s %%)") % {
+        "released": _m2(released), "this": _m2(report.released_area_m2), "before": _m2(released_before),
+        "estimated": _m2(site.estimated_area_m2), "over": _m2(over),
+        "percent": _percent(over, site.estimated_area_m2),
+    }
+
+
+def explain_polygon_mismatch(report: Report) -> str:
+    reported = reported_area_m2(report)
+    drawn = geo.polygon_area_m2(report.polygon)
+    difference = drawn - reported
+    sign = "+" if difference >= 0 else "−"
+    return _("Outline %(drawn)s vs reported %(reported)s: %(sign)s%(percent)s %% (more than %(tolerance)s %% "
+             "apart)") % {
+        "drawn": _m2(drawn), "reported": _m2(reported), "sign": sign, "percent": _percent(abs(difference), reported),
+        "tolerance": round(100 * settings.POLYGON_AREA_TOLERANCE),
+    }
+
+
+def explain_gps_poor(report: Report) -> str:
+    return _("GPS accuracy ± %(accuracy)s m, worse than the %(threshold)s m threshold") % {
+        "accuracy": formats.number_format(round(report.gps_accuracy_m), use_l10n=True, force_grouping=True),
+        "threshold": settings.GPS_ACCURACY_WARN_M,
+    }
+
+
+def explain_no_photo(report: Report) -> str:
+    if report.photos_expected:
+        return ngettext("No photo has arrived yet; the team announced %(count)d.",
+                        "No photo has arrived yet; the team announced %(count)d.",
+                        report.photos_expected) % {"count": report.photos_expected}
+    return _("No photo attached to the report.")
+
+
+def explain_duplicate(report: Report) -> tuple[str, list[Report]]:
+    others = list(_duplicate_candidates(report).order_by("pk").only("pk", "kind", "reference")[:5])
+    return _("Same team, same place, same day of activity (%(date)s) as:") % {
+        "date": formats.date_format(report.activity_date)}, others
+
+
+def outline_summary(obj) -> str:
+    """The drawn outline in words: its geodesic area beside the reported one ("" when nothing is drawn)."""
+    if not getattr(obj, "polygon", None):
+        return ""
+    try:
+        drawn = geo.polygon_area_m2(obj.polygon)
+    except Exception:  # an invalid outline is a validation error elsewhere
+        return _("Drawn on the map (its area cannot be computed)")
+    reported = reported_area_m2(obj)
+    values = {"drawn": formats.number_format(round(drawn), use_l10n=True, force_grouping=True)}
+    if not reported:
+        return _("Drawn on the map: %(drawn)s m²") % values
+    values["reported"] = formats.number_format(reported, use_l10n=True, force_grouping=True)
+    return _("Drawn on the map: %(drawn)s m² computed from the outline, %(reported)s m² reported") % values
+
+
+def explain(report: Report) -> list[Explanation]:
+    """Each raised flag of `report` (its specific type) with its reason and numbers, in the order of FLAG_FIELDS.
+
+    A flag whose numbers no longer hold (the data changed since the flag was stored) still says what it is."""
+    report = report.specific
+    explainers = {
+        "flag_area_overrun": explain_area_overrun,
+        "flag_polygon_mismatch": explain_polygon_mismatch,
+        "flag_gps_poor": explain_gps_poor,
+        "flag_no_photo": explain_no_photo,
+    }
+    explained = []
+    for name in Report.FLAG_FIELDS:
+        if not getattr(report, name):
+            continue
+        label = str(Report._meta.get_field(name).verbose_name)
+        links = []
+        try:
+            if name == "flag_duplicate":
+                reason, links = explain_duplicate(report)
+            else:
+                reason = explainers[name](report)
+        except Exception:  # stale flag (e.g. outline removed since): say so rather than fail the review page
+            reason = _("The figures behind this flag have changed since it was raised; save the report to recheck.")
+        explained.append(Explanation(name.removeprefix("flag_"), label, reason, tuple(links)))
+    return explained
 
 
 # The review queue ------------------------------------------------------------------------------------------------------

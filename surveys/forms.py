@@ -264,6 +264,10 @@ class ReportForm(RuledFormMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].error_messages["invalid_choice"] = message
         follow_rules(self.fields, self._meta.model.KIND)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.Textarea) and isinstance(field, forms.CharField):
+                # Free text may be typed in Arabic or English: each box takes the direction of what is typed in it.
+                field.widget.attrs.setdefault("dir", "auto")
         for name in self.radio_fields:
             field = self.fields[name]
             field.widget = forms.RadioSelect()

@@ -12,6 +12,12 @@ Definitions (also stated on the page):
 - explosive items "destroyed" are those destroyed in situ or moved and destroyed (DESTROYED_DISPOSALS). Items
   rendered safe or handed over (e.g. to the police) were removed but not destroyed by the team: they are counted
   separately and not in the destroyed totals;
+- land released by method is the same sum split by each report's clearance method (manual, mechanical, mine detection
+  dog), with the cleared part on its own: cancellation and reduction are survey outcomes, not a method's work;
+- land-release beneficiaries are the people expected to benefit (the latest approved survey's estimate) on the
+  distinct Sites closed and handed over in the period: a Site counts once, when its land is fully released;
+- the monthly trend is, per month of activity, the m² released, the explosive items destroyed and the people reached,
+  every month from the first to the last with something in it (months between with nothing are zeros).
 - every figure is over reports whose date of activity is in the period.
 """
 
@@ -20,7 +26,8 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +37,7 @@ from surveys.models import (
     PARTICIPANT_FIELDS,
     AdminArea,
     ClearanceKind,
+    ClearanceMethod,
     ClearanceReport,
     Disposal,
     Donor,
@@ -38,6 +46,7 @@ from surveys.models import (
     ExplosiveItem,
     Organisation,
     Project,
+    Report,
     Site,
     SiteStatus,
     SiteType,
@@ -184,6 +193,23 @@ class RiskEducation:
 
 
 @dataclass(frozen=True)
+class MethodRow:
+    method: str
+    label: Promise
+    clearance_reports: int
+    cleared_m2: int
+    released_m2: int  # cancelled + reduced + cleared by the reports of this method
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date  # the first day of the month
+    released_m2: int
+    items_destroyed: int
+    people_reached: int
+
+
+@dataclass(frozen=True)
 class Indicators:
     filters: Filters
     sites: list[SiteRow]
@@ -193,6 +219,10 @@ class Indicators:
     items_total: ItemRow
     items_not_destroyed: int  # rendered safe or handed over: found, removed, not counted as destroyed
     risk_education: RiskEducation
+    # Added by issue 10 (charts): separate keys, so the figures above keep their shape.
+    land_by_method: list[MethodRow]
+    land_beneficiaries: int  # people expected to benefit on the sites closed and handed over in the period
+    trend: list[MonthRow]
 
     def as_dict(self) -> dict:
         """Plain data (str labels, ids for filter objects) for JSON."""
@@ -227,6 +257,23 @@ class Indicators:
                            ("persons_with_disabilities", _("Persons with disabilities")),
                            ("first_time_attendees", _("First-time attendees"))):
             yield "risk_education", f"eore.{key}", label, getattr(eore, key), _("people")
+        yield from self.new_rows()
+
+    def new_rows(self):
+        """The CSV lines of the figures added by issue 10: by method, land-release beneficiaries, monthly trend."""
+        for row in self.land_by_method:
+            yield "land_by_method", f"land.method.{row.method}.clearance_reports", row.label, row.clearance_reports, \
+                _("reports")
+            yield "land_by_method", f"land.method.{row.method}.cleared_m2", row.label, row.cleared_m2, _("m²")
+            yield "land_by_method", f"land.method.{row.method}.released_m2", row.label, row.released_m2, _("m²")
+        yield ("land", "land.beneficiaries", _("People expected to benefit on the sites closed and handed over"),
+               self.land_beneficiaries, _("people"))
+        for row in self.trend:
+            month = row.month.strftime("%Y-%m")
+            yield "trend", f"trend.{month}.released_m2", _("Land released"), row.released_m2, _("m²")
+            yield "trend", f"trend.{month}.items_destroyed", _("Explosive items destroyed"), row.items_destroyed, \
+                _("items")
+            yield "trend", f"trend.{month}.people_reached", _("People reached"), row.people_reached, _("people")
 
 
 SITE_MEASURES = [
@@ -251,6 +298,7 @@ def compute(user, filters: Filters) -> Indicators:
     surveys = filters.apply(access.reports_for_figures(user, SurveyReport.objects.all()))
     clearances = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
     sessions = filters.apply(access.reports_for_figures(user, EoreSession.objects.all()))
+    activity = activity_by_month(filters.apply(access.reports_for_figures(user, Report.objects.all())))
     sites, sites_total = _sites(surveys, clearances)
     items, items_total, not_destroyed = _items(clearances)
     return Indicators(
@@ -262,6 +310,9 @@ def compute(user, filters: Filters) -> Indicators:
         items_total=items_total,
         items_not_destroyed=not_destroyed,
         risk_education=_risk_education(sessions),
+        land_by_method=land_by_method(activity),
+        land_beneficiaries=land_beneficiaries(clearances),
+        trend=monthly_trend(activity, clearances),
     )
 
 
@@ -378,6 +429,85 @@ def _risk_education(sessions: QuerySet) -> RiskEducation:
         persons_with_disabilities=n["persons_with_disabilities"],
         first_time_attendees=n["first_time_attendees"],
     )
+
+
+def activity_by_month(reports: QuerySet) -> list[dict]:
+    """One grouped query for land by method and the monthly trend: per month and clearance method, the clearance
+    reports and their m², and the people reached by risk education (method empty). One scan of the reports instead
+    of one per figure: at 100,000 reports each scan is most of the cost."""
+    c = "clearancereport__"
+    return list(
+        reports.filter(kind__in=[Report.Kind.CLEARANCE, Report.Kind.EORE])
+        .annotate(month=TruncMonth("activity_date"))
+        .values("month", f"{c}method")
+        .annotate(
+            clearance_reports=Count(f"{c}pk"),
+            cleared_m2=Sum(f"{c}cleared_area_m2"),
+            released_m2=Sum(F(f"{c}cancelled_area_m2") + F(f"{c}reduced_area_m2") + F(f"{c}cleared_area_m2")),
+            people_reached=Sum("eoresession__total_participants"),
+        )
+        .order_by()
+    )
+
+
+def land_by_method(activity: list[dict]) -> list[MethodRow]:
+    """Land released by clearance method, one row per method (zeros included), from activity_by_month()."""
+    sums: dict[str, dict[str, int]] = {}
+    for row in activity:
+        method = row["clearancereport__method"]
+        if method:
+            total = sums.setdefault(method, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0})
+            for key in total:
+                total[key] += row[key] or 0
+    return [
+        MethodRow(value, label, **sums.get(value, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0}))
+        for value, label in ClearanceMethod.choices
+    ]
+
+
+def land_beneficiaries(clearances: QuerySet) -> int:
+    """People expected to benefit on the distinct sites closed in the period (each site's latest approved survey)."""
+    latest_survey = (
+        SurveyReport.objects.filter(site_id=OuterRef("pk"), status=Report.Status.APPROVED)
+        .order_by("-activity_date", "-pk").values("expected_beneficiaries")[:1]
+    )
+    closed = clearances.filter(stage=ClearanceKind.COMPLETION).values("site_id")
+    total = (
+        Site.objects.filter(pk__in=closed)
+        .annotate(beneficiaries=Subquery(latest_survey, output_field=IntegerField()))
+        .aggregate(total=Sum("beneficiaries"))["total"]
+    )
+    return total or 0
+
+
+def monthly_trend(activity: list[dict], clearances: QuerySet) -> list[MonthRow]:
+    """Per month of activity: m² released and people reached (from activity_by_month()), and explosive items
+    destroyed (one more grouped query); every month from the first to the last with something in it."""
+    land: dict[date, int] = {}
+    people: dict[date, int] = {}
+    for row in activity:
+        month = _month_start(row["month"])
+        land[month] = land.get(month, 0) + (row["released_m2"] or 0)
+        people[month] = people.get(month, 0) + (row["people_reached"] or 0)
+    items = {
+        _month_start(row["month"]): row["items_destroyed"] or 0
+        for row in clearances.filter(items__disposal__in=DESTROYED_DISPOSALS)
+        .annotate(month=TruncMonth("activity_date")).values("month")
+        .annotate(items_destroyed=Sum("items__quantity")).order_by()
+    }
+    months = sorted({*land, *people, *items})
+    if not months:
+        return []
+    rows, month = [], months[0]
+    while month <= months[-1]:
+        rows.append(MonthRow(month, land.get(month, 0), items.get(month, 0), people.get(month, 0)))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return rows
+
+
+def _month_start(value) -> date:
+    # TruncMonth of a DateField gives a date; on some back ends a datetime: keep the calendar month either way.
+    return date(value.year, value.month, 1)
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, rules, workflow
+from surveys import access, capture, charts, flags, rules, workflow
 from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
@@ -92,8 +92,10 @@ def report_detail(request, pk: int):
     if report.kind == Report.Kind.EORE:
         participants = [(label, getattr(report, f"female_{band}"), getattr(report, f"male_{band}"))
                         for band, label in AGE_BANDS]
+    exact_location = access.sees_report_location(request.user, report)
     return render(request, "surveys/report_detail.html", {
         "report": report,
+        "outline": _outline(report) if exact_location and report.polygon else None,
         "facts": _facts(report),
         "events": events,
         "returned": returned if report.status == Report.Status.RETURNED else None,
@@ -102,9 +104,20 @@ def report_detail(request, pk: int):
         "participants": participants,
         "contamination": [EOCategory(c).label for c in getattr(report, "contamination", None) or []
                           if c in EOCategory.values],
-        "exact_location": access.sees_report_location(request.user, report),
+        "exact_location": exact_location,
         "can_edit": access.can_edit_report(request.user, report),
     })
+
+
+def _outline(report: Report) -> dict:
+    """The outline as a small map (inline SVG) and in words: its computed area beside the reported one."""
+    summary = flags.outline_summary(report)
+    point = None if report.latitude is None else (report.latitude, report.longitude)
+    try:
+        drawing = charts.outline(report.polygon, point, title=_("Outline drawn on the map"), description=summary)
+    except (KeyError, IndexError, TypeError, ValueError):  # a malformed outline: say what is known, draw nothing
+        drawing = ""
+    return {"svg": drawing, "summary": summary}
 
 
 @require_GET

@@ -15,6 +15,14 @@ def act(client, url, action, reports, **extra):
     return client.post(url, data)
 
 
+def approve(client, url, reports):
+    """Approve from the changelist, then on the confirmation page (which lists the flagged reports)."""
+    page = act(client, url, "approve_selected", reports)
+    if page.status_code != 200:
+        return page
+    return confirm(client, url, "approve_selected", reports, "")
+
+
 def confirm(client, url, action, reports, comment):
     data = {"action": action, "_selected_action": [r.pk for r in reports], "confirm": "1", "comment": comment}
     return client.post(url, data)
@@ -36,7 +44,7 @@ def waiting(collector, site):
 
 def test_the_supervisor_approves_several_reports_at_once(client, supervisor, waiting):
     client.force_login(supervisor)
-    response = act(client, QUEUE, "approve_selected", waiting)
+    response = approve(client, QUEUE, waiting)
     assert response.status_code == 302
     assert statuses(waiting) == [Report.Status.APPROVED] * 3
     assert ReviewEvent.objects.filter(action="approve", actor=supervisor).count() == 3
@@ -47,7 +55,7 @@ def test_it_reports_what_happened_to_each_report(client, supervisor, collector, 
     approved = workflow.approve(workflow.submit(f.eore(collector), collector), supervisor)
     draft = f.eore(collector)
     client.force_login(supervisor)
-    response = act(client, QUEUE, "approve_selected", [*waiting, approved, draft])
+    response = approve(client, QUEUE, [*waiting, approved, draft])
     assert statuses(waiting) == [Report.Status.APPROVED] * 3
     assert (Report.objects.get(pk=draft.pk).status, Report.objects.get(pk=approved.pk).status) == ("draft", "approved")
     assert messages_of(response) == [
@@ -60,7 +68,7 @@ def test_it_reports_what_happened_to_each_report(client, supervisor, collector, 
 def test_the_per_type_changelist_has_the_same_actions(client, supervisor, collector, site):
     reports = [workflow.submit(f.clearance(collector, site, cleared_area_m2=1_000), collector) for _ in range(2)]
     client.force_login(supervisor)
-    act(client, "/en/admin/surveys/clearancereport/", "approve_selected", reports)
+    approve(client, "/en/admin/surveys/clearancereport/", reports)
     assert statuses(reports) == [Report.Status.APPROVED] * 2
     site.refresh_from_db()
     assert site.cleared_area_m2 == 2_000 and site.status == SiteStatus.WORKED_ON
@@ -110,7 +118,7 @@ def test_bulk_reopen_needs_a_reason_and_reopens_approved_reports(client, supervi
 def test_the_administrator_may_act_on_every_organisation(client, imofficer, waiting, outsider):
     theirs = workflow.submit(f.eore(outsider), outsider)
     client.force_login(imofficer)
-    act(client, QUEUE, "approve_selected", [*waiting, theirs])
+    approve(client, QUEUE, [*waiting, theirs])
     assert statuses([*waiting, theirs]) == [Report.Status.APPROVED] * 4
 
 
@@ -120,7 +128,7 @@ def test_the_collector_sees_no_review_actions(client, collector, waiting):
     assert page.status_code == 200
     assert 'name="action"' not in page.text
     assert "approve_selected" not in page.text
-    response = act(client, QUEUE, "approve_selected", waiting)
+    response = approve(client, QUEUE, waiting)
     assert statuses(waiting) == [Report.Status.SUBMITTED] * 3
     assert not ReviewEvent.objects.filter(action="approve").exists()
     assert response.status_code in (200, 302)
@@ -146,6 +154,6 @@ def test_a_donor_cannot_act_even_if_let_into_admin_by_mistake(client, donor, wai
     donor.is_staff = staff
     donor.save()
     client.force_login(donor)
-    response = act(client, QUEUE, "approve_selected", waiting)
+    response = approve(client, QUEUE, waiting)
     assert response.status_code == (403 if staff else 302)
     assert statuses(waiting) == [Report.Status.SUBMITTED] * 3

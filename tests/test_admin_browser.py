@@ -52,6 +52,8 @@ def test_a_supervisor_reviews_the_queue_in_admin(page, live_server, collector, s
         page.locator(f"input.action-select[value='{report.pk}']").check()
     page.select_option("select[name=action]", "approve_selected")
     page.click("button[name=index]")
+    expect(page.locator("#review-flagged > ul > li")).to_have_count(3)  # confirmation: all three have no photo
+    page.click(".submit-row input[type=submit]")
     expect(page.locator(".messagelist")).to_contain_text("3 approved")
 
     page.goto(f"{live_server.url}/en/admin/surveys/site/{site.pk}/change/")

@@ -33,7 +33,7 @@ def test_approving_clearances_in_admin_changes_the_sites_figures(client, supervi
         collector, site, stage="completion", cleared_area_m2=5_500, reduced_area_m2=0, cancelled_area_m2=0,
         handover_date=progress.end_date, handed_over_to="School director"), collector)
     client.post("/en/admin/surveys/report/", {"action": "approve_selected", "_selected_action": [completion.pk],
-                                              "index": "0"})
+                                              "confirm": "1"})  # from the confirmation page
     site.refresh_from_db()
     assert site.status == SiteStatus.CLOSED and site.remaining_area_m2 == 0
 

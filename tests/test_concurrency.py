@@ -158,7 +158,7 @@ def test_two_supervisors_bulk_approving_the_same_reports_approve_each_once(super
             client.force_login(user)
             start.wait(10)
             response = client.post("/en/admin/surveys/report/", {
-                "action": "approve_selected", "_selected_action": [r.pk for r in reports], "index": "0"})
+                "action": "approve_selected", "_selected_action": [r.pk for r in reports], "confirm": "1"})
             return [str(m) for m in get_messages(response.wsgi_request)]
         return go
 

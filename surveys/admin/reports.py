@@ -65,7 +65,7 @@ def reopen_selected(modeladmin, request, queryset):
     return modeladmin.move_selected(request, queryset, "reopen")
 
 
-class ReportAdminMixin:
+class ReportAdminMixin(common.PlainWords):
     # Outline and contamination typed as JSON: parsed within size and depth limits.
     formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
@@ -141,21 +141,22 @@ class ReportAdminMixin:
 
     @admin.display(description=gettext_lazy("flags"))
     def flag_badges(self, obj):
-        return common.flag_badges(obj)
+        return common.flag_badges(obj, compact=True)
 
     @admin.display(description=gettext_lazy("photos"), ordering="photos_received")
     def photos(self, obj):
         # A phone sends the report first, then its photos one by one: until all it announced have arrived, say so.
         if obj.waiting_for_photos:
-            return format_html('{} / {} <span class="review-flag review-flag-photos">{}</span>', obj.photos_received,
-                               obj.photos_expected, _("waiting for photos"))
+            return format_html('<span>{} / {} <span class="review-flag review-flag-photos">'
+                               '<span aria-hidden="true">…</span><span class="visually-hidden">{}</span></span></span>',
+                               obj.photos_received, obj.photos_expected, _("waiting for photos"))
         return obj.photos_received
 
     @admin.display(description=gettext_lazy("waiting for"), ordering="submitted_at")
     def queue_age(self, obj):
         if obj.status != S.SUBMITTED or obj.submitted_at is None:
             return "—"
-        return timesince(obj.submitted_at, depth=1)
+        return format_html('<span class="review-nowrap">{}</span>', timesince(obj.submitted_at, depth=1))
 
     # The review page
 
@@ -167,12 +168,14 @@ class ReportAdminMixin:
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        form = extra_context.pop("review_form", None)
         report = self.get_object(request, unquote(object_id))
         if report is not None and self.has_view_permission(request, report):
-            extra_context = {**(extra_context or {}), "review": self.review_context(request, report)}
+            extra_context["review"] = self.review_context(request, report, form)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def review_context(self, request, report: Report) -> dict:
+    def review_context(self, request, report: Report, form: ReviewCommentForm | None = None) -> dict:
         user = request.user
         events = list(report.review_events.select_related("actor"))
         for event in events:
@@ -191,6 +194,9 @@ class ReportAdminMixin:
             "report": report,
             "status_badge": common.status_badge(report),
             "flag_badges": common.flag_badges(report),
+            "explanations": flags.explain(report),
+            "outline": flags.outline_summary(report),
+            "form": form,
             "events": events,
             "baseline": baseline,
             "changes": history.changes_since(report, baseline) if baseline else [],
@@ -225,21 +231,27 @@ class ReportAdminMixin:
                 self.message_user(request, _("%(ref)s %(done)s.") % {
                     "ref": report.reference, "done": workflow.TRANSITIONS[action].done}, messages.SUCCESS)
                 return redirect(common.review_url(report))
-        report.refresh_from_db(fields=["status"])
-        return self.render_review_form(request, [report], action, form, single=True)
+        # Refused: the review page again, as it was (photos, map, history), with the comment kept in its box and the
+        # reason beside it. Shown as a GET so that admin does not read the review form as its own change form.
+        request.method = "GET"
+        return self.change_view(request, object_id, extra_context={"review_form": form})
 
     def move_selected(self, request, queryset, action: str):
-        """A bulk action: ask for the comment first when the move needs one, then move each report in turn."""
-        form = ReviewCommentForm(request.POST if "confirm" in request.POST else None, action=action)
-        if workflow.TRANSITIONS[action].needs_comment and not form.is_valid():
+        """A bulk action: an intermediate page first (the comment when the move needs one; for approval, the list of
+        flagged reports with their reasons), then each report moved in turn."""
+        confirmed = "confirm" in request.POST
+        form = ReviewCommentForm(request.POST if confirmed else None, action=action)
+        if (action == "approve" and not confirmed) or (workflow.TRANSITIONS[action].needs_comment
+                                                       and not form.is_valid()):
             return self.render_review_form(request, queryset, action, form)
         comment = form.cleaned_data["comment"] if form.is_bound and form.is_valid() else ""
         outcome = move_each(queryset.order_by(*QUEUE_ORDER[1:], "pk"), action, request.user, comment)
         self.message_user(request, outcome.summary(), outcome.level)
         return None
 
-    def render_review_form(self, request, reports, action: str, form, single: bool = False):
-        """The page that asks for the comment of a move (and shows why a move was refused, keeping the comment)."""
+    def render_review_form(self, request, reports, action: str, form):
+        """The intermediate page of a bulk move: the reports, the flagged ones explained before an approval, and the
+        comment (required to return or reopen)."""
         reports = list(reports)
         move = workflow.TRANSITIONS[action]
         titles = {
@@ -247,9 +259,15 @@ class ReportAdminMixin:
             "return": _("Return reports for correction"),
             "reopen": _("Reopen approved reports"),
         }
+        flagged = []
+        if action == "approve":
+            flagged = [r for r in reports if any(getattr(r, name) for name in Report.FLAG_FIELDS)]
         context = {
             **self.admin_site.each_context(request),
             "title": titles[action],
+            # At most MAX_LISTED flagged reports are explained (a few queries each); the rest are counted.
+            "flagged": [(report, flags.explain(report)) for report in flagged[:MAX_LISTED]],
+            "flagged_count": len(flagged),
             "opts": self.opts,
             "action": action,
             "action_name": f"{action}_selected",
@@ -258,9 +276,6 @@ class ReportAdminMixin:
             "more": max(len(reports) - MAX_LISTED, 0),
             "selected": [r.pk for r in reports],
             "form": form,
-            "single": single,
-            "possible": not single or reports[0].status in move.sources,
-            "report_url": common.review_url(reports[0]) if single else "",
             "media": self.media,
         }
         request.current_app = self.admin_site.name

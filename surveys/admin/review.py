@@ -19,7 +19,7 @@ class ReviewCommentForm(forms.Form):
     """The comment of a move: required to return (what to correct) and to reopen (why), optional to approve."""
 
     comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+                              widget=forms.Textarea(attrs={"rows": 4, "cols": 60, "dir": "auto"}))
 
     LABELS = {
         "approve": (gettext_lazy("Comment (optional)"), ""),

@@ -51,7 +51,7 @@ class SurveyInline(SiteReportInline):
 
 
 @admin.register(Site)
-class SiteAdmin(common.AdministratorsManage, admin.ModelAdmin):
+class SiteAdmin(common.PlainWords, common.AdministratorsManage, admin.ModelAdmin):
     """Sites are created and updated by approved surveys; administrators correct them, others look."""
 
     list_display = ["reference", "name", "site_type", "status", "estimated_area_m2", "cancelled_area_m2",

@@ -81,6 +81,21 @@ class RiskEducationSerializer(serializers.Serializer):
     first_time_attendees = _int("People reached for the first time.")
 
 
+class MethodRowSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="Clearance method code (manual, mechanical, mdd).")
+    label = serializers.CharField(help_text="Method label in the request's language.")
+    clearance_reports = _int("Approved clearance reports of this method.")
+    cleared_m2 = _int("Area cleared by this method, m².")
+    released_m2 = _int("Area released (cancelled + reduced + cleared) by the reports of this method, m².")
+
+
+class MonthRowSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month of activity.")
+    released_m2 = _int("Area released in the month, m².")
+    items_destroyed = _int("Explosive items destroyed in the month.")
+    people_reached = _int("People reached by risk education in the month.")
+
+
 class IndicatorsSerializer(serializers.Serializer):
     filters = FiltersOutSerializer(help_text="The filters applied.")
     sites = SiteRowSerializer(many=True, help_text="Sites by site type.")
@@ -90,6 +105,11 @@ class IndicatorsSerializer(serializers.Serializer):
     items_total = ItemRowSerializer(help_text="Explosive items destroyed, all categories.")
     items_not_destroyed = _int("Items rendered safe or handed over: removed, not counted as destroyed.")
     risk_education = RiskEducationSerializer(help_text="Risk education (EORE) sessions and people reached.")
+    land_by_method = MethodRowSerializer(many=True, help_text="Land released by clearance method.")
+    land_beneficiaries = _int("People expected to benefit (latest approved survey) on the sites closed and handed "
+                              "over in the period.")
+    trend = MonthRowSerializer(many=True, help_text="Per month of activity, from the first month with a figure to "
+                                                    "the last.")
 
 
 def _filter(name, kind, text):
