@@ -254,6 +254,19 @@ def reports_for_figures(user, queryset: QuerySet | None = None) -> QuerySet:
     return visible_reports(user, queryset).filter(status=Report.Status.APPROVED)
 
 
+def rollups_for_figures(user, queryset: QuerySet) -> QuerySet:
+    """The cells of a roll-up of approved figures (surveys.models.rollups) that count for this user: the same rule as
+    reports_for_figures, on the cells' copied organisation and grant."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return queryset
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    if r == Role.DONOR:
+        return queryset.filter(project_id__in=user.projects.values("pk"))
+    return queryset.none()
+
+
 def figure_projects(user) -> QuerySet:
     """The grants a user may filter figures and exports by: no one learns the names of grants they cannot see."""
     r = role(user)

@@ -1,8 +1,9 @@
 """The indicators report: the figures donors ask for, over approved reports only, computed by the database.
 
 `compute(user, filters)` returns an `Indicators` value that the page, its CSV and the API all render. It runs a fixed
-number of aggregate queries (sites, land, explosive items, risk education) whatever the number of reports, and only
-integer and decimal arithmetic, so SQLite and PostgreSQL give the same numbers.
+number of aggregate queries (sites, land, explosive items, risk education) over the roll-ups of the approved figures
+(surveys.models.rollups, kept exact by surveys.workflow), never over the reports themselves, and only integer and
+decimal arithmetic, so SQLite and PostgreSQL give the same numbers.
 
 Definitions (also stated on the page):
 - sites surveyed / worked on / closed are distinct Sites with, in the period, an approved survey / an approved
@@ -29,19 +30,18 @@ from surveys.models import (
     AGE_BANDS,
     PARTICIPANT_FIELDS,
     AdminArea,
-    ClearanceKind,
-    ClearanceReport,
+    ClearanceRollup,
     Disposal,
     Donor,
     EOCategory,
-    EoreSession,
-    ExplosiveItem,
+    EoreRollup,
+    ItemRollup,
     Organisation,
     Project,
     Site,
+    SiteActivity,
     SiteStatus,
     SiteType,
-    SurveyReport,
 )
 
 DESTROYED_DISPOSALS = (Disposal.IN_SITU, Disposal.MOVED)
@@ -81,6 +81,22 @@ class Filters:
             within = AdminArea.objects.filter(Q(pk=g) | Q(parent_id=g) | Q(parent__parent_id=g)).values("pk")
             reports = reports.filter(admin_area_id__in=within)
         return reports
+
+    def apply_to_cells(self, cells: QuerySet) -> QuerySet:
+        """Narrow a queryset of roll-up cells (surveys.models.rollups) to these filters: the same choice as apply()."""
+        if self.date_from:
+            cells = cells.filter(day__gte=self.date_from)
+        if self.date_to:
+            cells = cells.filter(day__lte=self.date_to)
+        if self.project:
+            cells = cells.filter(project_id=self.project.pk)
+        if self.donor:
+            cells = cells.filter(donor_id=self.donor.pk)
+        if self.organisation:
+            cells = cells.filter(organisation_id=self.organisation.pk)
+        if self.governorate:
+            cells = cells.filter(governorate_id=self.governorate.pk)
+        return cells
 
     def describe(self) -> list[tuple[str, Promise, str]]:
         """(key, label, value) of each filter that is set, for headings and CSV files."""
@@ -247,48 +263,58 @@ LAND_MEASURES = [
 
 
 def compute(user, filters: Filters) -> Indicators:
-    """The indicators over the approved reports that `user` may count (access.reports_for_figures) and `filters`."""
-    surveys = filters.apply(access.reports_for_figures(user, SurveyReport.objects.all()))
-    clearances = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
-    sessions = filters.apply(access.reports_for_figures(user, EoreSession.objects.all()))
-    sites, sites_total = _sites(surveys, clearances)
-    items, items_total, not_destroyed = _items(clearances)
+    """The indicators over the approved reports that `user` may count (access.rollups_for_figures) and `filters`.
+
+    Read from the roll-ups of the approved figures (surveys.models.rollups), which surveys.workflow keeps equal to a
+    recomputation from the reports: the cost follows the number of cells (days × teams × grants × areas), not the
+    number of reports."""
+
+    def cells(model) -> QuerySet:
+        return filters.apply_to_cells(access.rollups_for_figures(user, model.objects.all()))
+
+    sites, sites_total = _sites(cells(SiteActivity))
+    items, items_total, not_destroyed = _items(cells(ItemRollup))
     return Indicators(
         filters=filters,
         sites=sites,
         sites_total=sites_total,
-        land=_land(clearances, remaining_m2=sites_total.remaining_m2),
+        land=_land(cells(ClearanceRollup), remaining_m2=sites_total.remaining_m2),
         items=items,
         items_total=items_total,
         items_not_destroyed=not_destroyed,
-        risk_education=_risk_education(sessions),
+        risk_education=_risk_education(cells(EoreRollup)),
     )
 
 
-def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], SiteRow]:
-    # Non-correlated IN subqueries: each runs once (hashed on PostgreSQL), whatever the number of sites.
-    surveyed = Q(pk__in=surveys.values("site_id"))
-    worked_on = Q(pk__in=clearances.values("site_id"))
-    closed = Q(pk__in=clearances.filter(stage=ClearanceKind.COMPLETION).values("site_id"))
-    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
-    not_closed = ~Q(status=SiteStatus.CLOSED)
+def _sites(activity: QuerySet) -> tuple[list[SiteRow], SiteRow]:
+    # A site is counted once however many cells it has: distinct counts over the site's activity cells, then today's
+    # state of those sites (a semi-join, hashed once on PostgreSQL).
     counted = (
-        Site.objects.filter(surveyed | worked_on)
+        activity.values("site__site_type")
+        .annotate(
+            surveyed=Count("site_id", distinct=True, filter=Q(surveys__gt=0)),
+            worked_on=Count("site_id", distinct=True, filter=Q(clearances__gt=0)),
+            closed=Count("site_id", distinct=True, filter=Q(completions__gt=0)),
+        )
+        .order_by()
+    )
+    by_type = {row["site__site_type"]: row for row in counted}
+    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
+    today = (
+        Site.objects.filter(pk__in=activity.values("site_id")).exclude(status=SiteStatus.CLOSED)
         .values("site_type")
         .annotate(
-            surveyed=Count("pk", filter=surveyed),
-            worked_on=Count("pk", filter=worked_on),
-            closed=Count("pk", filter=closed),
-            not_closed=Count("pk", filter=not_closed),
+            not_closed=Count("pk"),
             remaining_m2=Sum(Case(
-                When(not_closed & Q(estimated_area_m2__gt=released), then=F("estimated_area_m2") - released),
+                When(estimated_area_m2__gt=released, then=F("estimated_area_m2") - released),
                 default=0,
                 output_field=IntegerField(),
             )),
         )
-        .order_by("site_type")
+        .order_by()
     )
-    by_type = {row["site_type"]: row for row in counted}
+    for row in today:
+        by_type.setdefault(row["site_type"], {}).update(row)
     measures = [name for name, _label in SITE_MEASURES]
     rows = [
         SiteRow(value, label, **{m: by_type.get(value, {}).get(m) or 0 for m in measures})
@@ -298,9 +324,9 @@ def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], Site
     return rows, total
 
 
-def _land(clearances: QuerySet, remaining_m2: int) -> LandRelease:
-    sums = clearances.aggregate(
-        clearance_reports=Count("pk"),
+def _land(cells: QuerySet, remaining_m2: int) -> LandRelease:
+    sums = cells.aggregate(
+        clearance_reports=Sum("reports"),
         cancelled_m2=Sum("cancelled_area_m2"),
         reduced_m2=Sum("reduced_area_m2"),
         cleared_m2=Sum("cleared_area_m2"),
@@ -314,10 +340,10 @@ def _tonnes(kg: Decimal) -> Decimal:
     return (kg / KG_PER_TONNE).quantize(Decimal("0.001"))
 
 
-def _items(clearances: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
+def _items(cells: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
     destroyed = Q(disposal__in=DESTROYED_DISPOSALS)
     counted = (
-        ExplosiveItem.objects.filter(report_id__in=clearances.values("pk"))
+        cells
         .values("category")
         .annotate(
             destroyed_quantity=Sum("quantity", filter=destroyed),
@@ -338,9 +364,9 @@ def _items(clearances: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
     return rows, total, not_destroyed
 
 
-def _risk_education(sessions: QuerySet) -> RiskEducation:
-    sums = sessions.aggregate(
-        sessions=Count("pk"),
+def _risk_education(cells: QuerySet) -> RiskEducation:
+    sums = cells.aggregate(
+        sessions=Sum("reports"),
         persons_with_disabilities=Sum("persons_with_disabilities"),
         first_time_attendees=Sum("first_time_attendees"),
         **{name: Sum(name) for name in PARTICIPANT_FIELDS},

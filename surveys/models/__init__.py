@@ -2,9 +2,11 @@ from surveys.models.choices import *  # noqa: F403
 from surveys.models.pending import PendingPhoto
 from surveys.models.people import AdminArea, Donor, Organisation, Project, Team, User
 from surveys.models.reports import ClearanceReport, EoreSession, ExplosiveItem, Photo, Report, ReviewEvent, SurveyReport
+from surveys.models.rollups import ClearanceRollup, EoreRollup, ItemRollup, SiteActivity, SurveyRollup
 from surveys.models.sites import Site
 
 __all__ = [
     "AdminArea", "ClearanceReport", "Donor", "EoreSession", "ExplosiveItem", "Organisation", "PendingPhoto", "Photo",
     "Project", "Report", "ReviewEvent", "Site", "SurveyReport", "Team", "User",
+    "ClearanceRollup", "EoreRollup", "ItemRollup", "SiteActivity", "SurveyRollup",
 ]
