@@ -4,7 +4,9 @@ The columns of each export are declared once, below (EXPORTS); their description
 export page. The format:
 - UTF-8, comma-separated, CRLF line ends, with a byte-order mark by default so Excel shows Arabic (bom=0 leaves it
   out);
-- one header line of stable column names (never translated), then one line per record, in order of creation;
+- one header line of stable column names (never translated), then one line per record, in order of creation, then
+  one last line `# end of export: N records`: a file without it is incomplete (the connection or the server's worker
+  was cut; the download also ends without HTTP's closing chunk, which browsers and curl report as failed);
 - dates ISO 8601 (2026-03-01), times ISO 8601 in UTC (2026-03-01T08:30:00+00:00), empty cells for missing values;
 - choices as labels in the user's language (values=labels, the default) or as their codes (values=codes);
 - a text cell that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) gets a
@@ -61,6 +63,7 @@ from surveys.models import (
 )
 
 CHUNK_SIZE = 2000
+END_MARKER = "# end of export:"
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -355,19 +358,36 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
+def rows(plan: Plan, records: QuerySet) -> Iterator[list[list]]:
+    """The export's rows (cells as written), chunk by chunk: the queryset is read CHUNK_SIZE rows at a time (a
+    server-side cursor on PostgreSQL). Other file formats reuse it."""
+    values = records.values_list(*plan.lookups).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(values, CHUNK_SIZE)):
+        plan.prepare(chunk)
+        yield list(map(plan.row, chunk))
+
+
+def trailer(count: int) -> str:
+    """The last line of every export: a file without it was cut short (a dropped connection, a killed worker)."""
+    return f"{END_MARKER} {count} records"
+
+
 def stream(plan: Plan, records: QuerySet, bom: bool = True) -> Iterator[bytes]:
-    """The CSV, chunk by chunk: the queryset is read CHUNK_SIZE rows at a time (a server-side cursor on PostgreSQL)."""
+    """The CSV, chunk by chunk, ending with the trailer line that says the file is complete and how many records it
+    holds (see trailer())."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if bom:
         buffer.write(BOM)
     writer.writerow(plan.header)
     yield _drain(buffer)
-    rows = records.values_list(*plan.lookups).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        plan.prepare(chunk)
-        writer.writerows(map(plan.row, chunk))
+    count = 0
+    for chunk in rows(plan, records):
+        writer.writerows(chunk)
+        count += len(chunk)
         yield _drain(buffer)
+    buffer.write(trailer(count) + "\r\n")
+    yield _drain(buffer)
 
 
 def csv_response(content: Iterable[bytes], name: str) -> StreamingHttpResponse:

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,21 +47,14 @@ class ReportQuerySet(models.QuerySet):
     """Queries on reports that the API, the review queue and the exports share."""
 
     def with_photos_received(self) -> "ReportQuerySet":
-        """Annotate `photos_received`: how many photos have arrived. A subquery, so it adds no join that could multiply
-        rows of other annotations, and it costs one index lookup per row."""
-        if "photos_received" in self.query.annotations:
-            return self
-        received = (
-            Photo.objects.filter(report=OuterRef("pk")).order_by().values("report")
-            .annotate(n=Count("pk")).values("n")
-        )
-        return self.annotate(photos_received=Coalesce(Subquery(received, output_field=IntegerField()), 0))
+        """Kept for callers written when `photos_received` was a per-row subquery: it is now a stored counter (kept by
+        Photo.save and Photo.delete), so there is nothing to add."""
+        return self
 
     def waiting_for_photos(self, waiting: bool = True) -> "ReportQuerySet":
         """Reports whose device announced more photos (photos_expected) than have arrived; with False, the others."""
-        qs = self.with_photos_received()
         condition = Q(photos_expected__gt=F("photos_received"))
-        return qs.filter(condition) if waiting else qs.exclude(condition)
+        return self.filter(condition) if waiting else self.exclude(condition)
 
 
 class Report(models.Model):
@@ -109,6 +101,9 @@ class Report(models.Model):
         _("photos expected"), null=True, blank=True,
         help_text=_("How many photos the device said it would send; fewer arrived means the report waits for photos."),
     )
+    # How many photos have arrived: a counter kept by Photo.save/delete, so lists and exports read a column instead
+    # of counting photos per row (a correlated subquery that pushed PostgreSQL's plans into JIT at 1 M reports).
+    photos_received = models.PositiveSmallIntegerField(_("photos received"), default=0, editable=False)
     # Review flags: warnings for the supervisor, recomputed by surveys.flags.refresh_flags() on every save and submit.
     flag_area_overrun = models.BooleanField(_("area over-run"), default=False, editable=False)
     flag_polygon_mismatch = models.BooleanField(_("outline area mismatch"), default=False, editable=False)
@@ -193,14 +188,10 @@ class Report(models.Model):
 
     @property
     def waiting_for_photos(self) -> bool:
-        """Fewer photos have arrived than the device announced. Uses the `photos_received` annotation when the report
-        came from ReportQuerySet.with_photos_received() (no query per row)."""
+        """Fewer photos have arrived than the device announced (the stored counter: no query)."""
         if not self.photos_expected:
             return False
-        received = getattr(self, "photos_received", None)
-        if received is None:
-            received = self.photos.count()
-        return received < self.photos_expected
+        return self.photos_received < self.photos_expected
 
 
 class SurveyReport(Report):
@@ -422,8 +413,20 @@ class Photo(models.Model):
     def __str__(self) -> str:
         return self.caption or str(self.id)
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # in the caller's transaction, with the insert: the counter never disagrees with the rows
+            Report.objects.filter(pk=self.report_id).update(photos_received=F("photos_received") + 1)
+
     def get_absolute_url(self) -> str:
         return reverse("photo", args=[self.id])
+
+    def delete(self, *args, **kwargs):
+        report_id = self.report_id
+        deleted = super().delete(*args, **kwargs)
+        Report.objects.filter(pk=report_id, photos_received__gt=0).update(photos_received=F("photos_received") - 1)
+        return deleted
 
 
 class ReviewEvent(models.Model):
