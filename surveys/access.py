@@ -27,6 +27,7 @@ from surveys.models import (
     Role,
     Site,
     SiteStatus,
+    Team,
 )
 
 GROUP_NAMES = {
@@ -107,6 +108,25 @@ def can_review_report(user, report: Report) -> bool:
 def can_review(user) -> bool:
     """Whether the user reviews reports at all (for menus and admin actions)."""
     return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def review_organisations(user) -> QuerySet:
+    """The organisations whose reports the user reviews: the review desk's filter choices (a small lookup table, not a
+    scan of the reports)."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.none()
+
+
+def review_teams(user) -> QuerySet:
+    return Team.objects.filter(organisation__in=review_organisations(user))
+
+
+def review_projects(user) -> QuerySet:
+    return Project.objects.filter(organisation__in=review_organisations(user))
 
 
 def visible_review_events(user, queryset: QuerySet | None = None) -> QuerySet:

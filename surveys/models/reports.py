@@ -5,8 +5,10 @@ The three report types share one concrete parent table, Report (multi-table inhe
 review queue point at one table whatever the type, and a reference or UUID is unique across all types.
 """
 
+import operator
 import uuid
 from datetime import date
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +43,9 @@ from surveys.models.sites import Site, area_field
 def _not_in_future(value: date) -> None:
     if value and value > timezone.localdate():
         raise ValidationError(_("This date is in the future. Enter the day the work was done."), code="future")
+
+
+_FLAGS = ["flag_area_overrun", "flag_polygon_mismatch", "flag_gps_poor", "flag_no_photo", "flag_duplicate"]
 
 
 class ReportQuerySet(models.QuerySet):
@@ -115,7 +120,7 @@ class Report(models.Model):
 
     objects = ReportQuerySet.as_manager()
 
-    FLAG_FIELDS = ["flag_area_overrun", "flag_polygon_mismatch", "flag_gps_poor", "flag_no_photo", "flag_duplicate"]
+    FLAG_FIELDS = _FLAGS
 
     class Meta:
         ordering = ["-activity_date", "-pk"]
@@ -125,7 +130,18 @@ class Report(models.Model):
             ("review_report", _("Can approve, return and reopen reports")),
             ("export_report", _("Can see figures and export reports")),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="report_queue_idx")]
+        indexes = [
+            # The review queue's order (surveys.admin.reports.QUEUE_ORDER, then admin's -pk), whole and per flag, so
+            # that a page of the queue, filtered by a flag or not, is read from an index in order.
+            models.Index(fields=["-status", "submitted_at", "-id"], name="report_queue_order"),
+            *(models.Index(fields=["-status", "submitted_at", "-id"], condition=Q(**{flag: True}),
+                           name=f"report_queue_{flag.removeprefix('flag_')[:12]}") for flag in _FLAGS),
+            models.Index(fields=["-status", "submitted_at", "-id"], name="report_queue_any_flag",
+                         condition=reduce(operator.or_, (Q(**{flag: True}) for flag in _FLAGS))),
+            # The API's lists: newest activity first, by keyset (surveys.api.pagination).
+            models.Index(fields=["-activity_date", "-id"], name="report_activity_keyset"),
+            models.Index(fields=["-updated_at", "-id"], name="report_updated_keyset"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                                    name="report_latitude_range"),

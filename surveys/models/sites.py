@@ -50,6 +50,7 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        indexes = [models.Index(fields=["name", "id"], name="site_name_keyset")]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                                    name="site_latitude_range"),
