@@ -182,7 +182,7 @@ GPS_ACCURACY_WARN_M = envint("GPS_ACCURACY_WARN_M", 50)
 POLYGON_AREA_TOLERANCE = 0.20
 
 # The API: session (the web app, with its CSRF token) and token authentication (scripts, other systems); throttled
-# per user (per address before signing in); lists paginated by limit/offset, never longer than API_MAX_PAGE_SIZE.
+# per user (per address before signing in); lists paginated by keyset (cursor), never longer than API_MAX_PAGE_SIZE.
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
