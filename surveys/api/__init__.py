@@ -33,5 +33,7 @@ rules that span fields under `non_field_errors`; nothing was stored. 403: your r
 record, or not yours to see. 409: a conflict as above, or the report's state does not allow the change (e.g. it is
 already submitted). 429: too many requests; wait the seconds in `Retry-After`.
 
-**Lists** are paginated with `limit` and `offset` (`count`, `next`, `previous`, `results`); the limit is capped.
+**Lists** are paginated by keyset: follow `next` and `previous` (opaque `cursor` links), `limit` sets the page size
+(capped); `count` is exact up to 10,000 and an estimate beyond (`count_is_estimate`). `order=updated` lists oldest
+change first: the phone's sync keeps its last `next` link (with `updated_since`) and resumes there.
 """
