@@ -32,3 +32,14 @@ def reports(queryset: QuerySet, term: str) -> QuerySet:
         .union(ClearanceReport.objects.filter(site__in=sites).order_by().values("pk"))
     )
     return queryset.filter(pk__in=found)
+
+
+def sites(queryset: QuerySet, term: str) -> QuerySet:
+    """The sites of `queryset` whose reference starts with `term` or whose name contains it (trigram-indexed on
+    PostgreSQL)."""
+    term = term.strip()
+    if not term:
+        return queryset
+    if REFERENCE.match(term):
+        return queryset.filter(reference__startswith=term.upper())
+    return queryset.filter(name__icontains=term)
