@@ -10,12 +10,10 @@
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from surveys.models import (
@@ -159,50 +157,52 @@ def _dimensions(prefix: str = "") -> dict:
     }
 
 
-def _grouped(queryset, keys: dict, measures: dict) -> Iterable[dict]:
-    dims = {f"_{name}": expression for name, expression in keys.items()}  # aliases never clash with field names
-    rows = queryset.order_by().values(**dims).annotate(**measures)
-    for row in rows:
-        yield {name: row[f"_{name}"] for name in keys} | {name: row[name] for name in measures}
-
-
-def recompute() -> Cells:
-    """Every roll-up cell, from the approved reports."""
+def _sources() -> list[tuple[type, QuerySet, list[str]]]:
+    """For each roll-up, the grouped queries that compute its cells from the approved reports: (model, queryset, the
+    measures it gives). Columns are aliased "_<dimension>" (never clashing with a field name) and by measure. Site
+    activity has two sources (surveys, clearance reports) whose cells merge."""
     approved = Q(status=Report.Status.APPROVED)
-    cells: Cells = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
 
-    def put(model, rows):
-        names = [*DIMENSIONS, *KEYS[model]]
-        for row in rows:
-            target = cells[model][tuple(row[name] for name in names)]
-            for name in MEASURES[model]:
-                if name in row and row[name]:
-                    target[name] += row[name]
+    def grouped(queryset, keys: dict, measures: dict) -> QuerySet:
+        return queryset.order_by().values(**{f"_{name}": e for name, e in keys.items()}).annotate(**measures)
 
     dims = _dimensions()
     surveys = SurveyReport.objects.filter(approved)
-    put(SurveyRollup, _grouped(surveys, {**dims, "site_type": F("site_type")}, {
-        "reports": Count("pk"), "estimated_area_m2": Sum("estimated_area_m2"),
-        "expected_beneficiaries": Sum("expected_beneficiaries"),
-    }))
-    put(SiteActivity, _grouped(surveys.filter(site__isnull=False), {**dims, "site_id": F("site_id")},
-                               {"surveys": Count("pk")}))
     clearances = ClearanceReport.objects.filter(approved)
-    put(ClearanceRollup, _grouped(clearances, {**dims, "method": F("method"), "stage": F("stage")}, {
-        "reports": Count("pk"), "cancelled_area_m2": Sum("cancelled_area_m2"),
-        "reduced_area_m2": Sum("reduced_area_m2"), "cleared_area_m2": Sum("cleared_area_m2"),
-    }))
-    put(SiteActivity, _grouped(clearances, {**dims, "site_id": F("site_id")}, {
-        "clearances": Count("pk"), "completions": Count("pk", filter=Q(stage=ClearanceKind.COMPLETION)),
-    }))
     items = ExplosiveItem.objects.filter(report__status=Report.Status.APPROVED)
-    put(ItemRollup, _grouped(items, {**_dimensions("report__"), "category": F("category"),
-                                     "disposal": F("disposal")}, {
-        "lines": Count("pk"), "quantity": Sum("quantity"), "weight_kg": Sum("weight_kg"),
-    }))
-    put(EoreRollup, _grouped(EoreSession.objects.filter(approved), dims, {
-        "reports": Count("pk"), **{name: Sum(name) for name in MEASURES[EoreRollup][1:]},
-    }))
+    return [
+        (SurveyRollup, grouped(surveys, {**dims, "site_type": F("site_type")}, {
+            "reports": Count("pk"), "estimated_area_m2": Sum("estimated_area_m2"),
+            "expected_beneficiaries": Sum("expected_beneficiaries"),
+        }), ["reports", "estimated_area_m2", "expected_beneficiaries"]),
+        (SiteActivity, grouped(surveys.filter(site__isnull=False), {**dims, "site_id": F("site_id")},
+                               {"surveys": Count("pk")}), ["surveys"]),
+        (SiteActivity, grouped(clearances, {**dims, "site_id": F("site_id")}, {
+            "clearances": Count("pk"), "completions": Count("pk", filter=Q(stage=ClearanceKind.COMPLETION)),
+        }), ["clearances", "completions"]),
+        (ClearanceRollup, grouped(clearances, {**dims, "method": F("method"), "stage": F("stage")}, {
+            "reports": Count("pk"), "cancelled_area_m2": Sum("cancelled_area_m2"),
+            "reduced_area_m2": Sum("reduced_area_m2"), "cleared_area_m2": Sum("cleared_area_m2"),
+        }), ["reports", "cancelled_area_m2", "reduced_area_m2", "cleared_area_m2"]),
+        (ItemRollup, grouped(items, {**_dimensions("report__"), "category": F("category"), "disposal": F("disposal")}, {
+            "lines": Count("pk"), "quantity": Sum("quantity"), "weight_kg": Sum("weight_kg"),
+        }), ["lines", "quantity", "weight_kg"]),
+        (EoreRollup, grouped(EoreSession.objects.filter(approved), dims, {
+            "reports": Count("pk"), **{name: Sum(name) for name in MEASURES[EoreRollup][1:]},
+        }), MEASURES[EoreRollup]),
+    ]
+
+
+def recompute() -> Cells:
+    """Every roll-up cell, from the approved reports (zero measures left out)."""
+    cells: Cells = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for model, queryset, measures in _sources():
+        names = [*DIMENSIONS, *KEYS[model]]
+        for row in queryset:
+            target = cells[model][tuple(row[f"_{name}"] for name in names)]
+            for name in measures:
+                if row[name]:
+                    target[name] += row[name]
     return cells
 
 
@@ -218,30 +218,29 @@ def stored() -> Cells:
     return cells
 
 
-def rebuild(batch_size: int = 5000) -> dict[str, int]:
-    """Replace every roll-up by a recomputation from the reports. Returns the number of cells of each."""
-    cells = recompute()
-    written = {}
-    with transaction.atomic():
+def rebuild() -> dict[str, int]:
+    """Replace every roll-up by a recomputation from the reports, inside the database (INSERT … SELECT of the
+    queries recompute() reads, so a million reports never pass through Python). Returns the cells of each."""
+    with transaction.atomic(), connection.cursor() as cursor:
         for model in ROLLUPS:
             model.objects.all().delete()
+        for model, queryset, measures in _sources():
+            sql, params = queryset.query.sql_with_params()
+            table = connection.ops.quote_name(model._meta.db_table)
             names = [*DIMENSIONS, *KEYS[model]]
-            rows = (
-                model(**dict(zip(names, cell, strict=True)), month=_month(cell[0]), **measures)
-                for cell, measures in cells.get(model, {}).items()
-            )
-            created = 0
-            batch = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    created += len(model.objects.bulk_create(batch))
-                    batch = []
-            created += len(model.objects.bulk_create(batch))
-            written[model.__name__] = created
-    return written
-
-
-def _month(day: date) -> date:
-    return day.replace(day=1)
-
+            columns = [model._meta.get_field(n.removesuffix("_id") if n == "site_id" else n).column for n in names]
+            q = connection.ops.quote_name
+            # The month is the day's first: computed here in SQL the same way on both databases.
+            month = ("DATE_TRUNC('month', s._day)::date" if connection.vendor == "postgresql"
+                     else "DATE(s._day, 'start of month')")
+            values = [f"s.{q(m)}" if m in measures else "0" for m in MEASURES[model]]
+            select = ", ".join([*(f"s.{q('_' + n)}" for n in names), month, *values])
+            into = ", ".join(q(c) for c in [*columns, "month", *MEASURES[model]])
+            upsert = ""
+            if model is SiteActivity:  # the second source adds its counts to the cells the first made
+                update = ", ".join(f"{q(m)} = EXCLUDED.{q(m)}" for m in measures)
+                upsert = f" ON CONFLICT ({', '.join(q(c) for c in columns)}) DO UPDATE SET {update}"
+            # Names are the models' own (quoted), values are parameters: nothing here comes from a user.
+            cursor.execute(f"INSERT INTO {table} ({into}) SELECT {select} FROM ({sql}) s WHERE true{upsert}",  # noqa: S608
+                           params)
+    return {model.__name__: model.objects.count() for model in ROLLUPS}
