@@ -392,7 +392,8 @@ class EoreSessionAdmin(ReportAdminMixin, admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(common.ReadOnly, admin.ModelAdmin):
-    pass
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Photo)

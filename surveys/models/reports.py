@@ -425,6 +425,7 @@ class Photo(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["created_at", "id"], name="photo_order")]  # the photo list's order
 
     def __str__(self) -> str:
         return self.caption or str(self.id)
@@ -458,6 +459,7 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["at", "id"], name="review_event_order")]  # the history list's order
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
 

@@ -45,7 +45,8 @@ def review_queue_overview(context) -> dict:
 def cheap_date_hierarchy(cl) -> dict:
     """Admin's date drill-down without its scans: Django lists the years, months and days that occur by reading every
     visible row (SELECT DISTINCT over a million reports); here the years run from the first to the last date (two
-    index look-ups), and a year's months and a month's days are the calendar's. The links filter as Django's do."""
+    index look-ups over the rows the user may see, whatever the filters), and a year's months and a month's
+    days are the calendar's. The links filter as Django's do."""
     field = cl.date_hierarchy
     params = {part: cl.params.get(f"{field}__{part}") for part in ("year", "month", "day")}
 
@@ -73,7 +74,7 @@ def cheap_date_hierarchy(cl) -> dict:
                                 for m in range(1, 13)]}
     except ValueError:
         return {"show": False}
-    dates = cl.queryset.order_by().values_list(field, flat=True)
+    dates = cl.root_queryset.values_list(field, flat=True)  # what the user may see, before any filter
     first = dates.order_by(field).first()
     last = dates.order_by(f"-{field}").first()
     if first is None:
