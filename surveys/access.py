@@ -287,6 +287,18 @@ def rollups_for_figures(user, queryset: QuerySet) -> QuerySet:
     return queryset.none()
 
 
+def sites_for_figures(user) -> QuerySet | None:
+    """The sites whose all-time figures count for this user, when the rule can be said of sites alone (administrators:
+    all; supervisors: their organisation's, as a site and its reports share the organisation); None when it cannot
+    (donor viewers count by grant, which only reports carry)."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Site.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Site.objects.filter(organisation_id=user.organisation_id)
+    return None
+
+
 def figure_projects(user) -> QuerySet:
     """The grants a user may filter figures and exports by: no one learns the names of grants they cannot see."""
     r = role(user)

@@ -28,6 +28,7 @@ from surveys.models import (
     ItemRollup,
     Project,
     Report,
+    Site,
     SiteActivity,
     SurveyReport,
     SurveyRollup,
@@ -63,12 +64,46 @@ Cells = dict[type, dict[Cell, dict[str, int | Decimal]]]
 
 def add(report: Report) -> None:
     """The report (its specific type) has entered the approved set: add its figures to their cells."""
-    _apply(contributions(report), +1)
+    cells = contributions(report)
+    _apply(cells, +1)
+    _count_on_sites(cells, +1)
 
 
 def remove(report: Report) -> None:
     """The report is leaving the approved set: take its figures out of their cells."""
-    _apply(contributions(report), -1)
+    cells = contributions(report)
+    _apply(cells, -1)
+    _count_on_sites(cells, -1)
+
+
+SITE_COUNTERS = {"surveys": "approved_surveys", "clearances": "approved_clearances",
+                 "completions": "approved_completions"}
+
+
+def _count_on_sites(cells: Cells, sign: int) -> None:
+    """The site's own counters of approved reports (Site.approved_*), from the report's site-activity cells."""
+    for cell, measures in cells.get(SiteActivity, {}).items():
+        change = {SITE_COUNTERS[m]: F(SITE_COUNTERS[m]) + sign * v for m, v in measures.items() if v}
+        if change:
+            Site.objects.filter(pk=cell[-1]).update(**change)
+
+
+def site_counters() -> dict[int, dict[str, int]]:
+    """Site.approved_* recomputed from the approved reports (for checks): {site id: {counter: n}}, zeros left out."""
+    counted: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (*_dims, site_id), measures in recompute().get(SiteActivity, {}).items():
+        for name, value in measures.items():
+            counted[site_id][SITE_COUNTERS[name]] += value
+    return {pk: dict(c) for pk, c in counted.items() if any(c.values())}
+
+
+def stored_site_counters() -> dict[int, dict[str, int]]:
+    names = list(SITE_COUNTERS.values())
+    return {
+        row[0]: {n: v for n, v in zip(names, row[1:], strict=True) if v}
+        for row in Site.objects.exclude(approved_surveys=0, approved_clearances=0, approved_completions=0)
+        .values_list("pk", *names)
+    }
 
 
 def _common(report: Report) -> tuple:
@@ -243,4 +278,13 @@ def rebuild() -> dict[str, int]:
             # Names are the models' own (quoted), values are parameters: nothing here comes from a user.
             cursor.execute(f"INSERT INTO {table} ({into}) SELECT {select} FROM ({sql}) s WHERE true{upsert}",  # noqa: S608
                            params)
+        # The sites' counters, from the site-activity cells just written.
+        cursor.execute(
+            "UPDATE surveys_site SET approved_surveys = 0, approved_clearances = 0, approved_completions = 0 "
+            "WHERE approved_surveys > 0 OR approved_clearances > 0 OR approved_completions > 0")
+        cursor.execute(
+            "UPDATE surveys_site SET approved_surveys = a.surveys, approved_clearances = a.clearances, "
+            "approved_completions = a.completions FROM (SELECT site_id, SUM(surveys) AS surveys, "
+            "SUM(clearances) AS clearances, SUM(completions) AS completions FROM surveys_siteactivity "
+            "GROUP BY site_id) AS a WHERE surveys_site.id = a.site_id")
     return {model.__name__: model.objects.count() for model in ROLLUPS}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys import indicators, rollups, workflow
-from surveys.models import AdminArea, ClearanceRollup, Report, SiteActivity
+from surveys.models import AdminArea, ClearanceRollup, Report, Site, SiteActivity
 from tests import factories as f
 
 ACTIONS = ["submit", "approve", "return", "reopen"]
@@ -53,6 +53,7 @@ def _stored_equals_recomputed() -> None:
     expected, actual = rollups.recompute(), rollups.stored()
     for model in rollups.ROLLUPS:
         assert actual.get(model, {}) == expected.get(model, {}), model.__name__
+    assert rollups.stored_site_counters() == rollups.site_counters()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -88,17 +89,22 @@ def test_indicators_read_the_cells_of_method_and_month(reports, supervisor, imof
     assert figures.land.clearance_reports == 4
     assert figures.sites_total.surveyed == 3  # s1, s2 and the new school's site
     assert figures.sites_total.closed == 1
+    # All time from the sites' counters, or through the activity cells (a period covering everything): the same.
+    everything = indicators.compute(imofficer, indicators.Filters(date_from=date(2000, 1, 1)))
+    assert everything.sites == figures.sites
 
 
 def test_the_command_rebuilds_what_was_lost_and_checks(reports, supervisor, capsys):
     for pk in reports:
         workflow.approve(Report.objects.get(pk=pk), supervisor)
-    before = rollups.stored()
+    before, counters = rollups.stored(), rollups.stored_site_counters()
     for model in rollups.ROLLUPS:
         model.objects.all().delete()
+    Site.objects.update(approved_surveys=0, approved_clearances=0, approved_completions=0)
     with pytest.raises(SystemExit):
         call_command("rebuild_rollups", "--check")
     call_command("rebuild_rollups")
     assert rollups.stored() == before
+    assert rollups.stored_site_counters() == counters != {}
     call_command("rebuild_rollups", "--check")
     assert "equal a recomputation" in capsys.readouterr().out

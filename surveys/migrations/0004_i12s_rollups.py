@@ -138,15 +138,3 @@ class Migration(migrations.Migration):
         ),
     ]
 
-
-def build_rollups(apps, schema_editor):
-    # Existing approved reports get their cells at once; a database without any (a new one, the tests') skips this.
-    # It uses the live models through surveys.rollups: later migrations must keep it importable, or drop this step.
-    Report = apps.get_model("surveys", "Report")
-    if Report.objects.filter(status="approved").exists():
-        from surveys import rollups
-
-        rollups.rebuild()
-
-
-Migration.operations.append(migrations.RunPython(build_rollups, migrations.RunPython.noop))

@@ -17,6 +17,8 @@ class Command(BaseCommand):
         if check:
             expected, actual = rollups.recompute(), rollups.stored()
             differing = [m.__name__ for m in rollups.ROLLUPS if dict(expected.get(m, {})) != actual.get(m, {})]
+            if rollups.stored_site_counters() != rollups.site_counters():
+                differing.append("Site.approved_*")
             if differing:
                 self.stderr.write(f"Roll-ups differ from the reports: {', '.join(differing)}")
                 raise SystemExit(1)
