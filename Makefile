@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench messages css clean
+.PHONY: run test lint bench load messages css clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# 50 phones against gunicorn on PostgreSQL (DATABASE_URL, default .../fieldapp_bench): see bench/load_test.py.
+load: $(VENV)/.dev
+	$(BIN)/python bench/load_test.py
 
 # Re-extract and compile the translations (needs GNU gettext: apt-get install gettext). The .mo files are committed,
 # so neither `make run` nor `make test` needs gettext.
