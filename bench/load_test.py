@@ -33,8 +33,8 @@ BIN = Path(sys.executable).parent
 def seed(phones: int) -> dict[str, str]:
     """One organisation, ten teams, a field collector per phone, each with an API token."""
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
+    from surveys import accounts
     from surveys.access import GROUP_NAMES
     from surveys.models import Organisation, Role, Team, User
 
@@ -46,7 +46,7 @@ def seed(phones: int) -> dict[str, str]:
         user = User.objects.create_user(f"phone{i:02d}", password="load-pass-2026", organisation=org,
                                         team=teams[i % len(teams)])
         user.groups.add(group)
-        tokens[user.username] = Token.objects.create(user=user).key
+        _device, tokens[user.username] = accounts.issue_token(user, f"load test {user.username}")
     return tokens
 
 
@@ -117,7 +117,7 @@ def main() -> int:
         # The README's production settings: gthread workers, whose timeout does not cut a long response.
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "fieldapp.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers",
-             str(args.workers), "--worker-class", "gthread", "--threads", "4", "--timeout", "60"],
+             str(args.workers), "--worker-class", "gthread", "--threads", "4", "--timeout", "30"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         wait_for(base + "/api/v1/reports/")
         started = time.time()
