@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="bench_api_"))
 os.environ.update({
-    "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "DEBUG": "0", "VAR_DIR": str(TMP),
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl", "ALLOWED_HOSTS": "testserver", "DEBUG": "0", "VAR_DIR": str(TMP),
     "MEDIA_ROOT": str(TMP / "media"), "API_THROTTLE_USER": "100000000/hour", "DJANGO_SETTINGS_MODULE":
     "fieldapp.settings",
 })

@@ -40,7 +40,7 @@ def production_server():
     """A server configured like production on a throwaway database; yields (base URL, manage.py runner)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fieldapp.settings", "DEBUG": "0", "VAR_DIR": tmp,
-               "SECRET_KEY": "bench-only-secret-key", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0",
+               "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0",
                "LOG_LEVEL": "WARNING", "DATABASE_URL": ""}
 
         def manage(*args: str, stdin: str | None = None) -> str:

@@ -34,7 +34,7 @@ def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | N
     """Configure and start Django on a throwaway database; returns what a child process needs to reach it."""
     postgres = wants_postgres(postgres)
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["SECURE_COOKIES"] = "0"
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory
