@@ -7,6 +7,7 @@ all) is what made the review queue slow. On PostgreSQL the planner's estimate of
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -17,7 +18,10 @@ EXACT_BELOW = 10_000
 
 def planner_estimate(queryset: QuerySet) -> int:
     """PostgreSQL's estimate of how many rows the queryset returns (EXPLAIN, nothing executed)."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: Django knows there is nothing without asking
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

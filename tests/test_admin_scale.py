@@ -72,4 +72,13 @@ def test_counts_are_exact_on_sqlite(collector):
     for _ in range(3):
         f.eore(collector)
     assert counting.cheap_count(Report.objects.all()) == (3, True)
+    assert counting.cheap_count(Report.objects.filter(pk__in=[])) == (0, True)
     assert counting.EstimatedCountPaginator(Report.objects.order_by("pk"), 2).num_pages == 2
+
+
+def test_a_search_that_finds_nothing_lists_nothing(client, supervisor, collector):
+    f.survey(collector)
+    client.force_login(supervisor)
+    response = client.get(QUEUE, {"q": "nowhere at all"})
+    assert response.status_code == 200
+    assert _refs(response) == []
