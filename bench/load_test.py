@@ -113,6 +113,8 @@ def main() -> int:
         env = {**os.environ, **db.env, "DJANGO_SETTINGS_MODULE": "fieldapp.settings", "DEBUG": "0",
                "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0",
                "MEDIA_ROOT": str(tmp / "media"), "API_THROTTLE_USER": "1000000/hour", "LOG_LEVEL": "WARNING"}
+        # The production settings keep the cache (API throttles) in a database table: make it, as `make serve` does.
+        subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
         log = (tmp / "gunicorn.log").open("w")  # noqa: SIM115 - open for the server's lifetime, closed below
         # The README's production settings: gthread workers, whose timeout does not cut a long response.
         server = subprocess.Popen(
