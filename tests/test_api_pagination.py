@@ -61,7 +61,7 @@ def test_the_sync_order_is_oldest_change_first(api, collector, seven):
 def test_a_bad_cursor_limit_or_order_is_a_400(api, collector, seven, query):
     response = api(collector).get(f"/api/v1/reports/?{query}")
     assert response.status_code == 400
-    assert list(response.data) == [query.split("=")[0]]
+    assert query.split("=")[0] in response.data
 
 
 def test_a_deep_page_costs_the_queries_of_the_first(api, collector, seven):
