@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve test lint bench messages css clean web-forms-harness
+.PHONY: run serve test lint bench load messages css clean web-forms-harness
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# 50 phones against gunicorn on PostgreSQL (DATABASE_URL, default .../fieldapp_bench): see bench/load_test.py.
+load: $(VENV)/.dev
+	$(BIN)/python bench/load_test.py
 
 # Re-extract and compile the translations (needs GNU gettext: apt-get install gettext). The .mo files are committed,
 # so neither `make run` nor `make test` needs gettext.

@@ -2,11 +2,13 @@
 report, resending it (the idempotent answer), and uploading a photo.
 
     python bench/bench_api.py [reports]     (default 5000; a throwaway SQLite database under a temp dir)
-    DATABASE_URL=postgres://fieldapp:fieldapp@127.0.0.1:5432/fieldapp_bench_api python bench/bench_api.py
+    python bench/bench_api.py --postgres    (or with DATABASE_URL=postgres://…: PostgreSQL)
 
-Prints medians in milliseconds. The database named by DATABASE_URL is created and dropped by the script.
+Prints medians in milliseconds. On PostgreSQL the script works in test_<name of DATABASE_URL's database>, which it
+creates and drops.
 """
 
+import argparse
 import io
 import os
 import statistics
@@ -21,10 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="bench_api_"))
 os.environ.update({
-    "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "DEBUG": "0", "VAR_DIR": str(TMP),
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl", "ALLOWED_HOSTS": "testserver", "DEBUG": "0", "VAR_DIR": str(TMP),
     "MEDIA_ROOT": str(TMP / "media"), "API_THROTTLE_USER": "100000000/hour", "DJANGO_SETTINGS_MODULE":
     "fieldapp.settings",
 })
+ARGS = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ARGS.add_argument("reports", nargs="?", type=int, default=5000)
+ARGS.add_argument("--postgres", action="store_true", help="PostgreSQL at DATABASE_URL (default .../fieldapp_bench)")
+ARGS.add_argument("--keep", action="store_true", help="ignored (accepted as the other benchmarks do)")
+ARGS = ARGS.parse_args()
+if ARGS.postgres and not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = "postgres://fieldapp:fieldapp@127.0.0.1:5432/fieldapp_bench"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
 
 import django  # noqa: E402
@@ -42,7 +51,7 @@ from rest_framework.test import APIClient  # noqa: E402
 from surveys.access import GROUP_NAMES  # noqa: E402
 from surveys.models import Organisation, Role, SurveyReport, Team, User  # noqa: E402
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+N = ARGS.reports
 RUNS = 20
 
 
@@ -78,8 +87,8 @@ def main() -> None:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     (TMP / "staticfiles").mkdir()
-    # A file, not SQLite's in-memory test database: closer to a server's disk.
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(TMP / "test.sqlite3")
+    if connection.vendor == "sqlite":  # a file, not SQLite's in-memory test database: closer to a server's disk
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(TMP / "test.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         org = Organisation.objects.create(name="Bench organisation", code="bench")

@@ -113,7 +113,7 @@ def heap(cdp) -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-offline-") as tmp:
-        env = {**os.environ, "VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench-only-secret-key",
+        env = {**os.environ, "VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl",
                "ALLOWED_HOSTS": "localhost,127.0.0.1", "SECURE_COOKIES": "0", "LOG_LEVEL": "ERROR"}
         env.pop("DATABASE_URL", None)
         print("setting up: migrate, collectstatic, seed_demo …", flush=True)

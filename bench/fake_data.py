@@ -25,10 +25,16 @@ ARABIC_PLACES = ["المشلب", "الطبقة", "عين عيسى", "الرقة"
 NOTES = ["", "", "", "Cleared to 30 cm; no further evidence.", "=SUM(A1:A3)", "لا توجد ملاحظات"]
 
 
+def wants_postgres(flag: bool = False) -> bool:
+    """--postgres, or a PostgreSQL DATABASE_URL in the environment (`DATABASE_URL=postgres://… make bench`)."""
+    return flag or os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | None = None) -> SimpleNamespace:
     """Configure and start Django on a throwaway database; returns what a child process needs to reach it."""
+    postgres = wants_postgres(postgres)
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["SECURE_COOKIES"] = "0"
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory
@@ -86,7 +92,7 @@ def seed(n_reports: int = 100_000, seed_: int = 1) -> SimpleNamespace:
     a tenth as many again in draft, submitted or returned, which figures and exports leave out."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from surveys.access import GROUP_NAMES
     from surveys.models import (
@@ -234,9 +240,23 @@ def seed(n_reports: int = 100_000, seed_: int = 1) -> SimpleNamespace:
         _insert_rows(EoreSession, sessions)
         ExplosiveItem.objects.bulk_create(items, batch_size=5000)
         Photo.objects.bulk_create(photos, batch_size=5000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as a live database would have statistics
+        finish()
     return _people()
+
+
+def finish() -> None:
+    """What the workflow and Photo.save keep up to date, for rows bulk inserted: the photo counters and the roll-ups
+    of the approved figures; then statistics, as a live database would have them."""
+    from django.db import connection
+
+    from surveys import rollups
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE surveys_report SET photos_received = (SELECT COUNT(*) FROM surveys_photo p "
+                       "WHERE p.report_id = surveys_report.id) WHERE id IN (SELECT report_id FROM surveys_photo)")
+    rollups.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _people() -> SimpleNamespace:

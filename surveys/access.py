@@ -28,6 +28,7 @@ from surveys.models import (
     Role,
     Site,
     SiteStatus,
+    Team,
 )
 
 GROUP_NAMES = {
@@ -108,6 +109,25 @@ def can_review_report(user, report: Report) -> bool:
 def can_review(user) -> bool:
     """Whether the user reviews reports at all (for menus and admin actions)."""
     return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def review_organisations(user) -> QuerySet:
+    """The organisations whose reports the user reviews: the review desk's filter choices (a small lookup table, not a
+    scan of the reports)."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.none()
+
+
+def review_teams(user) -> QuerySet:
+    return Team.objects.filter(organisation__in=review_organisations(user))
+
+
+def review_projects(user) -> QuerySet:
+    return Project.objects.filter(organisation__in=review_organisations(user))
 
 
 def visible_review_events(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -273,6 +293,31 @@ def reports_for_figures(user, queryset: QuerySet | None = None) -> QuerySet:
         qs = Report.objects.all() if queryset is None else queryset
         return qs.none()
     return visible_reports(user, queryset).filter(status=Report.Status.APPROVED)
+
+
+def rollups_for_figures(user, queryset: QuerySet) -> QuerySet:
+    """The cells of a roll-up of approved figures (surveys.models.rollups) that count for this user: the same rule as
+    reports_for_figures, on the cells' copied organisation and grant."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return queryset
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    if r == Role.DONOR:
+        return queryset.filter(project_id__in=user.projects.values("pk"))
+    return queryset.none()
+
+
+def sites_for_figures(user) -> QuerySet | None:
+    """The sites whose all-time figures count for this user, when the rule can be said of sites alone (administrators:
+    all; supervisors: their organisation's, as a site and its reports share the organisation); None when it cannot
+    (donor viewers count by grant, which only reports carry)."""
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return Site.objects.all()
+    if r == Role.SUPERVISOR and user.organisation_id:
+        return Site.objects.filter(organisation_id=user.organisation_id)
+    return None
 
 
 def figure_projects(user) -> QuerySet:

@@ -4,7 +4,9 @@ The columns of each export are declared once, below (EXPORTS); their description
 export page. The format:
 - UTF-8, comma-separated, CRLF line ends, with a byte-order mark by default so Excel shows Arabic (bom=0 leaves it
   out);
-- one header line of stable column names (never translated), then one line per record, in order of creation;
+- one header line of stable column names (never translated), then one line per record, in order of creation, then
+  one last line `# end of export: N records`: a file without it is incomplete (the connection or the server's worker
+  was cut; the download also ends without HTTP's closing chunk, which browsers and curl report as failed);
 - dates ISO 8601 (2026-03-01), times ISO 8601 in UTC (2026-03-01T08:30:00+00:00), empty cells for missing values;
 - choices as labels in the user's language (values=labels, the default) or as their codes (values=codes);
 - a text cell that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) gets a
@@ -20,6 +22,7 @@ import csv
 import io
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC
 from itertools import islice
@@ -27,6 +30,7 @@ from operator import itemgetter
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -61,6 +65,7 @@ from surveys.models import (
 )
 
 CHUNK_SIZE = 2000
+END_MARKER = "# end of export:"
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -355,19 +360,41 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
+def rows(plan: Plan, records: QuerySet) -> Iterator[list[list]]:
+    """The export's rows (cells as written), chunk by chunk: the queryset is read CHUNK_SIZE rows at a time (a
+    server-side cursor on PostgreSQL). Other file formats reuse it."""
+    # On PostgreSQL, inside a transaction: outside one, Django declares the cursor WITH HOLD, which makes PostgreSQL
+    # compute every row before the first is sent (20 s for a million). SQLite needs none (and its transactions here
+    # take the write lock).
+    postgres = connections[records.db].vendor == "postgresql"
+    with transaction.atomic(using=records.db) if postgres else nullcontext():
+        values = records.values_list(*plan.lookups).iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(islice(values, CHUNK_SIZE)):
+            plan.prepare(chunk)
+            yield list(map(plan.row, chunk))
+
+
+def trailer(count: int) -> str:
+    """The last line of every export: a file without it was cut short (a dropped connection, a killed worker)."""
+    return f"{END_MARKER} {count} records"
+
+
 def stream(plan: Plan, records: QuerySet, bom: bool = True) -> Iterator[bytes]:
-    """The CSV, chunk by chunk: the queryset is read CHUNK_SIZE rows at a time (a server-side cursor on PostgreSQL)."""
+    """The CSV, chunk by chunk, ending with the trailer line that says the file is complete and how many records it
+    holds (see trailer())."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if bom:
         buffer.write(BOM)
     writer.writerow(plan.header)
     yield _drain(buffer)
-    rows = records.values_list(*plan.lookups).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        plan.prepare(chunk)
-        writer.writerows(map(plan.row, chunk))
+    count = 0
+    for chunk in rows(plan, records):
+        writer.writerows(chunk)
+        count += len(chunk)
         yield _drain(buffer)
+    buffer.write(trailer(count) + "\r\n")
+    yield _drain(buffer)
 
 
 def csv_response(content: Iterable[bytes], name: str) -> StreamingHttpResponse:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys import capture, geo, rules
+from surveys import capture, geo, rules, search
 from surveys.models import (
     AGE_BANDS,
     PARTICIPANT_FIELDS,
@@ -206,13 +206,57 @@ class AreaChoiceField(forms.ModelChoiceField):
 class SiteSelect(forms.Select):
     """A site list whose options carry the site's facts, so a script can fill the survey form from a picked site."""
 
-    facts: dict = {}
-
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
-        key = getattr(value, "value", value)
-        option["attrs"].update(self.facts.get(key, {}))
+        site = getattr(value, "instance", None)
+        if site is not None:
+            option["attrs"].update(site_facts(site))
         return option
+
+
+def site_facts(site) -> dict:
+    """What a picked site fills in on a survey form (as data attributes; the site search answers the same keys)."""
+    return {
+        "data-name": site.name, "data-site-type": site.site_type, "data-priority": site.priority,
+        "data-classification": site.classification, "data-evidence": site.evidence,
+        "data-area": site.estimated_area_m2,
+    }
+
+
+SITES_LISTED = 25
+
+
+class SitePickIterator(forms.models.ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = getattr(field, "listed", None)
+        if self.queryset is None:
+            self.queryset = field.queryset.none()  # until narrow() says which sites to list
+
+
+class SitePickField(forms.ModelChoiceField):
+    """A choice of site among thousands without writing them all into the page: the options are the site picked, the
+    matches of the site search (`site_q`) or else the team's SITES_LISTED most recently changed sites; any site of
+    the full queryset is accepted. The page's search box asks surveys.views.site_search for more as one types; without
+    JavaScript its Find button posts the form back, keeping what was typed, with the matches listed."""
+
+    iterator = SitePickIterator
+
+    def narrow(self, picked: str | None, term: str) -> None:
+        sites = self.queryset
+        listed = search.sites(sites, term).order_by("name") if term else sites.order_by("-updated_at")
+        ids = list(listed.values_list("pk", flat=True)[:SITES_LISTED])
+        if picked and str(picked).isdigit():
+            ids.append(int(picked))
+        self.listed = sites.filter(pk__in=ids).order_by("name")
+        self.widget.choices = self.choices
+
+
+def _narrow_sites(form: forms.ModelForm) -> None:
+    field = form.fields["site"]
+    name = form.add_prefix("site")
+    picked = form.data.get(name) if form.is_bound else (form.initial.get("site") or None)
+    field.narrow(getattr(picked, "pk", picked), form.data.get("site_q", "") if form.is_bound else "")
 
 
 # Report forms ----------------------------------------------------------------------------------------------------------
@@ -322,22 +366,15 @@ class SurveyForm(ReportForm):
             "contamination", "estimated_area_m2", "blockage", "expected_beneficiaries",
         ]
         widgets = {**ReportForm.Meta.widgets, "site": SiteSelect}
+        field_classes = {"site": SitePickField}
         help_texts = {"estimated_area_m2": ""}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        sites = capture.site_choices(user).order_by("name")
         site = self.fields["site"]
-        site.queryset = sites
+        site.queryset = capture.site_choices(user)
         site.empty_label = _("— A new site —")
-        site.widget.facts = {
-            s.pk: {
-                "data-name": s.name, "data-site-type": s.site_type, "data-priority": s.priority,
-                "data-classification": s.classification, "data-evidence": s.evidence,
-                "data-area": s.estimated_area_m2,
-            }
-            for s in sites
-        }
+        _narrow_sites(self)
 
 
 class ClearanceForm(ReportForm):
@@ -352,12 +389,14 @@ class ClearanceForm(ReportForm):
         ]
         widgets = {**ReportForm.Meta.widgets, "handover_notes": forms.Textarea(attrs={"rows": 2})}
         labels = {**ReportForm.Meta.labels, "activity_date": _("Date of report")}
+        field_classes = {"site": SitePickField}
         help_texts = {"cancelled_area_m2": "", "reduced_area_m2": "", "cleared_area_m2": ""}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["site"].queryset = capture.site_choices(user).order_by("name")
+        self.fields["site"].queryset = capture.site_choices(user)
         self.fields["site"].empty_label = _("— Choose the site —")
+        _narrow_sites(self)
 
 
 class ItemForm(RuledFormMixin, forms.ModelForm):

@@ -1,8 +1,9 @@
 """The indicators report: the figures donors ask for, over approved reports only, computed by the database.
 
 `compute(user, filters)` returns an `Indicators` value that the page, its CSV and the API all render. It runs a fixed
-number of aggregate queries (sites, land, explosive items, risk education) whatever the number of reports, and only
-integer and decimal arithmetic, so SQLite and PostgreSQL give the same numbers.
+number of aggregate queries (sites, land, explosive items, risk education) over the roll-ups of the approved figures
+(surveys.models.rollups, kept exact by surveys.workflow), never over the reports themselves, and only integer and
+decimal arithmetic, so SQLite and PostgreSQL give the same numbers.
 
 Definitions (also stated on the page):
 - sites surveyed / worked on / closed are distinct Sites with, in the period, an approved survey / an approved
@@ -27,7 +28,6 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Case, Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,18 +36,18 @@ from surveys.models import (
     AGE_BANDS,
     PARTICIPANT_FIELDS,
     AdminArea,
-    ClearanceKind,
     ClearanceMethod,
-    ClearanceReport,
+    ClearanceRollup,
     Disposal,
     Donor,
     EOCategory,
-    EoreSession,
-    ExplosiveItem,
+    EoreRollup,
+    ItemRollup,
     Organisation,
     Project,
     Report,
     Site,
+    SiteActivity,
     SiteStatus,
     SiteType,
     SurveyReport,
@@ -90,6 +90,22 @@ class Filters:
             within = AdminArea.objects.filter(Q(pk=g) | Q(parent_id=g) | Q(parent__parent_id=g)).values("pk")
             reports = reports.filter(admin_area_id__in=within)
         return reports
+
+    def apply_to_cells(self, cells: QuerySet) -> QuerySet:
+        """Narrow a queryset of roll-up cells (surveys.models.rollups) to these filters: the same choice as apply()."""
+        if self.date_from:
+            cells = cells.filter(day__gte=self.date_from)
+        if self.date_to:
+            cells = cells.filter(day__lte=self.date_to)
+        if self.project:
+            cells = cells.filter(project_id=self.project.pk)
+        if self.donor:
+            cells = cells.filter(donor_id=self.donor.pk)
+        if self.organisation:
+            cells = cells.filter(organisation_id=self.organisation.pk)
+        if self.governorate:
+            cells = cells.filter(governorate_id=self.governorate.pk)
+        return cells
 
     def describe(self) -> list[tuple[str, Promise, str]]:
         """(key, label, value) of each filter that is set, for headings and CSV files."""
@@ -294,42 +310,88 @@ LAND_MEASURES = [
 
 
 def compute(user, filters: Filters) -> Indicators:
-    """The indicators over the approved reports that `user` may count (access.reports_for_figures) and `filters`."""
-    surveys = filters.apply(access.reports_for_figures(user, SurveyReport.objects.all()))
-    clearances = filters.apply(access.reports_for_figures(user, ClearanceReport.objects.all()))
-    sessions = filters.apply(access.reports_for_figures(user, EoreSession.objects.all()))
-    activity = activity_by_month(filters.apply(access.reports_for_figures(user, Report.objects.all())))
-    sites, sites_total = _sites(surveys, clearances)
-    items, items_total, not_destroyed = _items(clearances)
+    """The indicators over the approved reports that `user` may count (access.rollups_for_figures) and `filters`.
+
+    Read from the roll-ups of the approved figures (surveys.models.rollups), which surveys.workflow keeps equal to a
+    recomputation from the reports: the cost follows the number of cells (days × teams × grants × areas), not the
+    number of reports."""
+
+    def cells(model) -> QuerySet:
+        return filters.apply_to_cells(access.rollups_for_figures(user, model.objects.all()))
+
+    sites, sites_total = _sites(cells(SiteActivity), _all_time_sites(user, filters))
+    items, items_total, not_destroyed = _items(cells(ItemRollup))
+    by_month_and_method = clearance_by_month(cells(ClearanceRollup))
     return Indicators(
         filters=filters,
         sites=sites,
         sites_total=sites_total,
-        land=_land(clearances, remaining_m2=sites_total.remaining_m2),
+        land=_land(cells(ClearanceRollup), remaining_m2=sites_total.remaining_m2),
         items=items,
         items_total=items_total,
         items_not_destroyed=not_destroyed,
-        risk_education=_risk_education(sessions),
-        land_by_method=land_by_method(activity),
-        land_beneficiaries=land_beneficiaries(clearances),
-        trend=monthly_trend(activity, clearances),
+        risk_education=_risk_education(cells(EoreRollup)),
+        land_by_method=land_by_method(by_month_and_method),
+        land_beneficiaries=land_beneficiaries(cells(SiteActivity)),
+        trend=monthly_trend(by_month_and_method, cells(ItemRollup), cells(EoreRollup)),
     )
 
 
-def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], SiteRow]:
-    # Non-correlated IN subqueries: each runs once (hashed on PostgreSQL), whatever the number of sites.
-    surveyed = Q(pk__in=surveys.values("site_id"))
-    worked_on = Q(pk__in=clearances.values("site_id"))
-    closed = Q(pk__in=clearances.filter(stage=ClearanceKind.COMPLETION).values("site_id"))
+def _all_time_sites(user, filters: Filters) -> QuerySet | None:
+    """The sites to count from their own counters (Site.approved_*), when no filter needs the reports' dates, grants
+    or areas: then one scan of the sites answers instead of distinct counts over their activity cells."""
+    if filters.date_from or filters.date_to or filters.project or filters.donor or filters.governorate:
+        return None
+    sites = access.sites_for_figures(user)
+    if sites is not None and filters.organisation:
+        sites = sites.filter(organisation_id=filters.organisation.pk)
+    return sites
+
+
+def _sites(activity: QuerySet, all_time: QuerySet | None = None) -> tuple[list[SiteRow], SiteRow]:
+    # A site is counted once however many cells it has: distinct counts over the site's activity cells, then today's
+    # state of those sites (a semi-join, hashed once on PostgreSQL). Over all time, the sites' own counters instead.
+    if all_time is not None:
+        return _rows(_counted_on_sites(all_time))
+    counted = (
+        activity.values("site__site_type")
+        .annotate(
+            surveyed=Count("site_id", distinct=True, filter=Q(surveys__gt=0)),
+            worked_on=Count("site_id", distinct=True, filter=Q(clearances__gt=0)),
+            closed=Count("site_id", distinct=True, filter=Q(completions__gt=0)),
+        )
+        .order_by()
+    )
+    by_type = {row["site__site_type"]: row for row in counted}
+    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
+    today = (
+        Site.objects.filter(pk__in=activity.values("site_id")).exclude(status=SiteStatus.CLOSED)
+        .values("site_type")
+        .annotate(
+            not_closed=Count("pk"),
+            remaining_m2=Sum(Case(
+                When(estimated_area_m2__gt=released, then=F("estimated_area_m2") - released),
+                default=0,
+                output_field=IntegerField(),
+            )),
+        )
+        .order_by()
+    )
+    for row in today:
+        by_type.setdefault(row["site_type"], {}).update(row)
+    return _rows(by_type)
+
+
+def _counted_on_sites(sites: QuerySet) -> dict:
     released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
     not_closed = ~Q(status=SiteStatus.CLOSED)
     counted = (
-        Site.objects.filter(surveyed | worked_on)
+        sites.filter(Q(approved_surveys__gt=0) | Q(approved_clearances__gt=0))
         .values("site_type")
         .annotate(
-            surveyed=Count("pk", filter=surveyed),
-            worked_on=Count("pk", filter=worked_on),
-            closed=Count("pk", filter=closed),
+            surveyed=Count("pk", filter=Q(approved_surveys__gt=0)),
+            worked_on=Count("pk", filter=Q(approved_clearances__gt=0)),
+            closed=Count("pk", filter=Q(approved_completions__gt=0)),
             not_closed=Count("pk", filter=not_closed),
             remaining_m2=Sum(Case(
                 When(not_closed & Q(estimated_area_m2__gt=released), then=F("estimated_area_m2") - released),
@@ -337,9 +399,12 @@ def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], Site
                 output_field=IntegerField(),
             )),
         )
-        .order_by("site_type")
+        .order_by()
     )
-    by_type = {row["site_type"]: row for row in counted}
+    return {row["site_type"]: row for row in counted}
+
+
+def _rows(by_type: dict) -> tuple[list[SiteRow], SiteRow]:
     measures = [name for name, _label in SITE_MEASURES]
     rows = [
         SiteRow(value, label, **{m: by_type.get(value, {}).get(m) or 0 for m in measures})
@@ -349,9 +414,9 @@ def _sites(surveys: QuerySet, clearances: QuerySet) -> tuple[list[SiteRow], Site
     return rows, total
 
 
-def _land(clearances: QuerySet, remaining_m2: int) -> LandRelease:
-    sums = clearances.aggregate(
-        clearance_reports=Count("pk"),
+def _land(cells: QuerySet, remaining_m2: int) -> LandRelease:
+    sums = cells.aggregate(
+        clearance_reports=Sum("reports"),
         cancelled_m2=Sum("cancelled_area_m2"),
         reduced_m2=Sum("reduced_area_m2"),
         cleared_m2=Sum("cleared_area_m2"),
@@ -365,10 +430,10 @@ def _tonnes(kg: Decimal) -> Decimal:
     return (kg / KG_PER_TONNE).quantize(Decimal("0.001"))
 
 
-def _items(clearances: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
+def _items(cells: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
     destroyed = Q(disposal__in=DESTROYED_DISPOSALS)
     counted = (
-        ExplosiveItem.objects.filter(report_id__in=clearances.values("pk"))
+        cells
         .values("category")
         .annotate(
             destroyed_quantity=Sum("quantity", filter=destroyed),
@@ -389,9 +454,9 @@ def _items(clearances: QuerySet) -> tuple[list[ItemRow], ItemRow, int]:
     return rows, total, not_destroyed
 
 
-def _risk_education(sessions: QuerySet) -> RiskEducation:
-    sums = sessions.aggregate(
-        sessions=Count("pk"),
+def _risk_education(cells: QuerySet) -> RiskEducation:
+    sums = cells.aggregate(
+        sessions=Sum("reports"),
         persons_with_disabilities=Sum("persons_with_disabilities"),
         first_time_attendees=Sum("first_time_attendees"),
         **{name: Sum(name) for name in PARTICIPANT_FIELDS},
@@ -431,47 +496,42 @@ def _risk_education(sessions: QuerySet) -> RiskEducation:
     )
 
 
-def activity_by_month(reports: QuerySet) -> list[dict]:
-    """One grouped query for land by method and the monthly trend: per month and clearance method, the clearance
-    reports and their m², and the people reached by risk education (method empty). One scan of the reports instead
-    of one per figure: at 100,000 reports each scan is most of the cost."""
-    c = "clearancereport__"
+def clearance_by_month(cells: QuerySet) -> list[dict]:
+    """One grouped query of the clearance roll-ups for land by method and the monthly trend: per month and clearance
+    method, the approved clearance reports and their m²."""
     return list(
-        reports.filter(kind__in=[Report.Kind.CLEARANCE, Report.Kind.EORE])
-        .annotate(month=TruncMonth("activity_date"))
-        .values("month", f"{c}method")
+        cells.values("month", "method")
         .annotate(
-            clearance_reports=Count(f"{c}pk"),
-            cleared_m2=Sum(f"{c}cleared_area_m2"),
-            released_m2=Sum(F(f"{c}cancelled_area_m2") + F(f"{c}reduced_area_m2") + F(f"{c}cleared_area_m2")),
-            people_reached=Sum("eoresession__total_participants"),
+            clearance_reports=Sum("reports"),
+            cleared_m2=Sum("cleared_area_m2"),
+            released_m2=Sum(F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")),
         )
         .order_by()
     )
 
 
-def land_by_method(activity: list[dict]) -> list[MethodRow]:
-    """Land released by clearance method, one row per method (zeros included), from activity_by_month()."""
+def land_by_method(by_month: list[dict]) -> list[MethodRow]:
+    """Land released by clearance method, one row per method (zeros included), from clearance_by_month()."""
     sums: dict[str, dict[str, int]] = {}
-    for row in activity:
-        method = row["clearancereport__method"]
-        if method:
-            total = sums.setdefault(method, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0})
-            for key in total:
-                total[key] += row[key] or 0
+    for row in by_month:
+        total = sums.setdefault(row["method"], {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0})
+        for key in total:
+            total[key] += row[key] or 0
     return [
         MethodRow(value, label, **sums.get(value, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0}))
         for value, label in ClearanceMethod.choices
     ]
 
 
-def land_beneficiaries(clearances: QuerySet) -> int:
-    """People expected to benefit on the distinct sites closed in the period (each site's latest approved survey)."""
+def land_beneficiaries(activity: QuerySet) -> int:
+    """People expected to benefit on the distinct sites closed in the period (each site's latest approved survey).
+
+    The sites come from the activity roll-up's cells with an approved completion in the period and filters."""
     latest_survey = (
         SurveyReport.objects.filter(site_id=OuterRef("pk"), status=Report.Status.APPROVED)
         .order_by("-activity_date", "-pk").values("expected_beneficiaries")[:1]
     )
-    closed = clearances.filter(stage=ClearanceKind.COMPLETION).values("site_id")
+    closed = activity.filter(completions__gt=0).values("site_id")
     total = (
         Site.objects.filter(pk__in=closed)
         .annotate(beneficiaries=Subquery(latest_survey, output_field=IntegerField()))
@@ -480,27 +540,28 @@ def land_beneficiaries(clearances: QuerySet) -> int:
     return total or 0
 
 
-def monthly_trend(activity: list[dict], clearances: QuerySet) -> list[MonthRow]:
-    """Per month of activity: m² released and people reached (from activity_by_month()), and explosive items
-    destroyed (one more grouped query); every month from the first to the last with something in it."""
+def monthly_trend(by_month: list[dict], items: QuerySet, sessions: QuerySet) -> list[MonthRow]:
+    """Per month of activity: m² released (from clearance_by_month()), explosive items destroyed and people reached
+    (one grouped query of their roll-ups each); every month from the first to the last with something in it."""
     land: dict[date, int] = {}
-    people: dict[date, int] = {}
-    for row in activity:
+    for row in by_month:
         month = _month_start(row["month"])
         land[month] = land.get(month, 0) + (row["released_m2"] or 0)
-        people[month] = people.get(month, 0) + (row["people_reached"] or 0)
-    items = {
-        _month_start(row["month"]): row["items_destroyed"] or 0
-        for row in clearances.filter(items__disposal__in=DESTROYED_DISPOSALS)
-        .annotate(month=TruncMonth("activity_date")).values("month")
-        .annotate(items_destroyed=Sum("items__quantity")).order_by()
+    destroyed = {
+        _month_start(row["month"]): row["n"] or 0
+        for row in items.filter(disposal__in=DESTROYED_DISPOSALS).values("month").annotate(n=Sum("quantity"))
+        .order_by()
     }
-    months = sorted({*land, *people, *items})
+    people = {
+        _month_start(row["month"]): row["n"] or 0
+        for row in sessions.values("month").annotate(n=Sum("total_participants")).order_by()
+    }
+    months = sorted({*land, *people, *destroyed})
     if not months:
         return []
     rows, month = [], months[0]
     while month <= months[-1]:
-        rows.append(MonthRow(month, land.get(month, 0), items.get(month, 0), people.get(month, 0)))
+        rows.append(MonthRow(month, land.get(month, 0), destroyed.get(month, 0), people.get(month, 0)))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return rows
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("sites/search/", views.site_search, name="site_search"),
     path("photos/pending/", views.pending_photo_upload, name="pending_photo_upload"),
     path("photos/pending/<uuid:pk>/", views.pending_photo, name="pending_photo"),
     path("photos/<uuid:pk>/", views.photo, name="photo"),

@@ -6,17 +6,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, charts, flags, rules, workflow
-from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
+from surveys import access, capture, charts, flags, rules, search, workflow
+from surveys.forms import (
+    REPORT_FORMS,
+    ItemFormSet,
+    PendingPhotoForm,
+    PhotoListForm,
+    PhotoSlotFormSet,
+    site_facts,
+)
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
 REPORTS_PER_PAGE = 20
+SITES_FOUND = 30
 
 
 # How many of the team's latest reports the service worker keeps for reading offline (their pages and the thumbnails of
@@ -174,7 +183,15 @@ def _report_form(request, kind: str, report: Report | None):
     form_uuid = report.uuid if report else _posted_uuid(form) or form.initial["uuid"]
     slots = PhotoSlotFormSet(post, request.FILES if post else None, prefix="newphoto")
     photo_errors = []
-    if post is not None:
+    if post is not None and "find_site" in post:
+        # The site search without JavaScript: the same form again, everything typed kept, the matches listed.
+        photo_errors = _hold_slot_photos(request, slots, form_uuid)
+        _quiet(form, items)
+        slots = PhotoSlotFormSet(prefix="newphoto")
+        photo_list = PhotoListForm(post, photos=capture.photos_on_form(user, report, form_uuid))
+        photo_list.is_valid()
+        post = None  # answered as a form being filled in, not as a refused one
+    elif post is not None:
         photo_errors = _hold_slot_photos(request, slots, form_uuid)
         photo_list = PhotoListForm(post, photos=capture.photos_on_form(user, report, form_uuid))
         if photo_list.is_valid():
@@ -204,6 +221,27 @@ def _report_form(request, kind: str, report: Report | None):
         "gps_warn_m": settings.GPS_ACCURACY_WARN_M, "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }, status=400 if post is not None else 200)
+
+
+def _quiet(form, items) -> None:
+    """A bound form shown back without validation messages (nothing was sent for saving yet)."""
+    form._errors = ErrorDict()
+    if items is not None:
+        items._errors, items._non_form_errors = [], items.error_class()
+        for item in items.forms:
+            item._errors = ErrorDict()
+
+
+@require_GET
+@login_required
+def site_search(request):
+    """The sites the user may put on a report (capture.site_choices) whose name or reference matches ?q=, for the forms' site search."""
+    term = request.GET.get("q", "").strip()[:100]
+    found = search.sites(capture.site_choices(request.user), term).order_by("name")[:SITES_FOUND]
+    return JsonResponse({"q": term, "sites": [
+        {"id": site.pk, "label": str(site), **{k.removeprefix("data-"): v for k, v in site_facts(site).items()}}
+        for site in found
+    ]})
 
 
 def _posted_uuid(form):

@@ -7,7 +7,8 @@
                        returned ◀───────────────┘
 
 Every move runs in one transaction with the report's row locked, checks the move against TRANSITIONS and the actor
-against the access module, writes a ReviewEvent, and reconciles the site when figures enter or leave the approved set.
+against the access module, writes a ReviewEvent, and reconciles the site and the roll-ups of the figures
+(surveys.rollups) when figures enter or leave the approved set.
 Reopening sends an approved report back to its team as "returned" with the reason, so they can correct it.
 """
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys import access, flags
+from surveys import access, flags, rollups
 from surveys.models import ClearanceReport, Report, ReviewEvent, Site, SurveyReport
 
 log = logging.getLogger(__name__)
@@ -100,8 +101,12 @@ def transition(report: Report, action: str, actor, comment: str = "") -> Report:
         ReviewEvent.objects.create(
             report=locked, actor=actor, action=action, from_status=source, to_status=move.target, comment=comment
         )
+        if source == S.APPROVED:
+            rollups.remove(specific)  # before the site is reconciled: a reopened survey's new site may go
         if move.target == S.APPROVED or source == S.APPROVED:
             _reconcile_site(specific, actor)
+        if move.target == S.APPROVED:
+            rollups.add(specific)
         # Flags that depend on other reports (duplicates, the site's over-run) follow every move, for peers too.
         flags.refresh_with_peers(specific)
         transaction.on_commit(

@@ -102,9 +102,18 @@ def eore(by: User, **kw) -> EoreSession:
 
 
 def set_status(report: Report, status: str) -> Report:
-    """Put a report in a state directly, for tests of what comes after (the workflow tests go through the moves)."""
+    """Put a report in a state directly, for tests of what comes after (the workflow tests go through the moves).
+
+    The roll-ups of the approved figures follow, as the workflow keeps them (sites are not reconciled here)."""
+    from surveys import rollups
+
+    before = Report.objects.values_list("status", flat=True).get(pk=report.pk)
+    if before == Report.Status.APPROVED and status != before:
+        rollups.remove(report.specific)
     Report.objects.filter(pk=report.pk).update(status=status)
     report.refresh_from_db()
+    if status == Report.Status.APPROVED and status != before:
+        rollups.add(report.specific)
     return report
 
 

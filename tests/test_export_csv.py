@@ -73,7 +73,11 @@ def download(client, user, slug, lang="en", **params) -> tuple[StreamingHttpResp
 
 
 def parse(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    """The records of a complete export: its last line says how many there are (and that nothing was cut)."""
+    body, _sep, last = text.removeprefix("\ufeff").rstrip("\r\n").rpartition("\r\n")
+    rows = list(csv.DictReader(io.StringIO(body + "\r\n")))
+    assert last == exports.trailer(len(rows))
+    return rows
 
 
 def by_reference(rows: list[dict]) -> dict[str, dict]:
@@ -103,6 +107,19 @@ def test_each_export_has_its_documented_columns(world, supervisor, client):
         _response, text = download(client, supervisor, slug)
         header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
         assert header == [c.name for c in export.columns if c.audience != "photos"], slug
+        parse(text)
+
+
+def test_a_complete_file_ends_with_its_record_count(world, supervisor, client):
+    _response, text = download(client, supervisor, "surveys")
+    assert text.endswith("\r\n# end of export: 1 records\r\n")
+
+
+def test_a_cut_file_lacks_the_end_line(world, supervisor, client):
+    _response, text = download(client, supervisor, "clearances")
+    cut = text[: len(text) // 2]
+    with pytest.raises(AssertionError):
+        parse(cut)
 
 
 def test_it_writes_iso_dates_and_utc_times(world, supervisor, client):

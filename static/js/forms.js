@@ -63,23 +63,54 @@ import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
   accuracy.addEventListener("input", showAccuracy);
   showAccuracy();
 
-  // Site search: narrow the site list to names or references containing what was typed -------------------------------
+  // Site search: the list holds the picked site and a few others; typing asks the server for the matches (the
+  // Find button is then not needed). Offline, or if the server does not answer, the options present are filtered.
+  all("[data-no-js]").forEach(function (el) { el.hidden = true; });
   all("[data-filter]").forEach(function (search) {
     var select = document.getElementById(search.getAttribute("data-filter"));
-    var options = Array.prototype.slice.call(select.options);
-    var count = one("[data-filter-count]", search.parentNode);
-    search.addEventListener("input", function () {
-      var query = search.value.trim().toLowerCase();
-      var selected = select.value, matches = [];
+    var count = one("[data-filter-count]", search.parentNode.parentNode);
+    var url = search.getAttribute("data-search-url");
+    var known = {};  // id -> option, every site seen so far on this page
+    Array.prototype.forEach.call(select.options, function (o) { if (o.value) known[o.value] = o; });
+    var timer = null, asked = 0;
+    function show(options, query) {
+      var selected = select.value, empty = select.options[0] && !select.options[0].value ? select.options[0] : null;
       select.textContent = "";
-      options.forEach(function (option) {
-        var match = !query || option.text.toLowerCase().indexOf(query) !== -1;
-        if (!option.value || match) select.appendChild(option);
-        if (option.value && match) matches.push(option);
-      });
-      select.value = matches.length === 1 && query ? matches[0].value : selected;
+      if (empty) select.appendChild(empty);
+      if (selected && known[selected] && options.indexOf(known[selected]) === -1) select.appendChild(known[selected]);
+      options.forEach(function (option) { select.appendChild(option); });
+      select.value = options.length === 1 && query ? options[0].value : selected;
       if (select.value !== selected) select.dispatchEvent(new Event("change", { bubbles: true }));
-      count.textContent = query ? fmt(search.getAttribute("data-msg-count"), { n: matches.length }) : "";
+      count.textContent = query ? fmt(search.getAttribute("data-msg-count"), { n: options.length }) : "";
+    }
+    function local(query) {
+      return Object.keys(known).map(function (id) { return known[id]; }).filter(function (o) {
+        return !query || o.text.toLowerCase().indexOf(query) !== -1;
+      });
+    }
+    function option(site) {
+      var o = known[site.id] || document.createElement("option");
+      o.value = site.id;
+      o.text = site.label;
+      ["name", "site-type", "priority", "classification", "evidence", "area"].forEach(function (key) {
+        if (site[key] !== undefined && site[key] !== null) o.setAttribute("data-" + key, site[key]);
+      });
+      known[site.id] = o;
+      return o;
+    }
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // Enter searches; it does not send the report
+    });
+    search.addEventListener("input", function () {
+      var query = search.value.trim().toLowerCase(), mine = ++asked;
+      clearTimeout(timer);
+      if (!query || !url || !navigator.onLine) { show(local(query), query); return; }
+      timer = setTimeout(function () {
+        fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (data) { if (mine === asked) show(data.sites.map(option), query); })
+          .catch(function () { if (mine === asked) show(local(query), query); });
+      }, 250);
     });
   });
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from surveys import flags
+from surveys import access, flags
 from surveys.models import AdminArea, Report
 
 
@@ -63,3 +63,44 @@ class GovernorateFilter(admin.SimpleListFilter):
         return queryset.filter(
             Q(admin_area_id=value) | Q(admin_area__parent_id=value) | Q(admin_area__parent__parent_id=value)
         )
+
+
+class LookupFilter(admin.SimpleListFilter):
+    """A filter by organisation, team or grant whose choices come from that small table, narrowed by the access module:
+    unlike RelatedOnlyFieldListFilter it never scans the reports to find which values occur. Keeps admin's parameter
+    name (e.g. team__id__exact), so links made for the old filter still work."""
+
+    field = ""
+    choices_for = None  # staticmethod (user) -> QuerySet of the table
+
+    def lookups(self, request, model_admin):
+        return [(str(obj.pk), str(obj)) for obj in self.choices_for(request.user)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{self.field}_id": int(value)})
+
+
+class OrganisationFilter(LookupFilter):
+    title = _("organisation")
+    parameter_name = "organisation__id__exact"
+    field = "organisation"
+    choices_for = staticmethod(access.review_organisations)
+
+
+class TeamFilter(LookupFilter):
+    title = _("team")
+    parameter_name = "team__id__exact"
+    field = "team"
+    choices_for = staticmethod(access.review_teams)
+
+
+class ProjectFilter(LookupFilter):
+    title = _("project (grant)")
+    parameter_name = "project__id__exact"
+    field = "project"
+    choices_for = staticmethod(access.review_projects)

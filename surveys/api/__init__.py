@@ -43,5 +43,7 @@ record, or not yours to see. 409: a conflict as above, or the report's state doe
 already submitted). 413: the request body is larger than the server accepts (about 16 MB; photos are at most
 15 MB). 429: too many requests; wait the seconds in `Retry-After`.
 
-**Lists** are paginated with `limit` and `offset` (`count`, `next`, `previous`, `results`); the limit is capped.
+**Lists** are paginated by keyset: follow `next` and `previous` (opaque `cursor` links), `limit` sets the page size
+(capped); `count` is exact up to 10,000 and an estimate beyond (`count_is_estimate`). `order=updated` lists oldest
+change first: the phone's sync keeps its last `next` link (with `updated_since`) and resumes there.
 """

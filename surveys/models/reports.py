@@ -5,14 +5,15 @@ The three report types share one concrete parent table, Report (multi-table inhe
 review queue point at one table whatever the type, and a reference or UUID is unique across all types.
 """
 
+import operator
 import uuid
 from datetime import date
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,25 +112,21 @@ def _not_in_future(value: date) -> None:
         raise ValidationError(_("This date is in the future. Enter the day the work was done."), code="future")
 
 
+_FLAGS = ["flag_area_overrun", "flag_polygon_mismatch", "flag_gps_poor", "flag_no_photo", "flag_duplicate"]
+
+
 class ReportQuerySet(models.QuerySet):
     """Queries on reports that the API, the review queue and the exports share."""
 
     def with_photos_received(self) -> "ReportQuerySet":
-        """Annotate `photos_received`: how many photos have arrived. A subquery, so it adds no join that could multiply
-        rows of other annotations, and it costs one index lookup per row."""
-        if "photos_received" in self.query.annotations:
-            return self
-        received = (
-            Photo.objects.filter(report=OuterRef("pk")).order_by().values("report")
-            .annotate(n=Count("pk")).values("n")
-        )
-        return self.annotate(photos_received=Coalesce(Subquery(received, output_field=IntegerField()), 0))
+        """Kept for callers written when `photos_received` was a per-row subquery: it is now a stored counter (kept by
+        Photo.save and Photo.delete), so there is nothing to add."""
+        return self
 
     def waiting_for_photos(self, waiting: bool = True) -> "ReportQuerySet":
         """Reports whose device announced more photos (photos_expected) than have arrived; with False, the others."""
-        qs = self.with_photos_received()
         condition = Q(photos_expected__gt=F("photos_received"))
-        return qs.filter(condition) if waiting else qs.exclude(condition)
+        return self.filter(condition) if waiting else self.exclude(condition)
 
 
 class Report(RuledModel):
@@ -178,6 +175,9 @@ class Report(RuledModel):
         _("photos expected"), null=True, blank=True,
         help_text=_("How many photos the device said it would send; fewer arrived means the report waits for photos."),
     )
+    # How many photos have arrived: a counter kept by Photo.save/delete, so lists and exports read a column instead
+    # of counting photos per row (a correlated subquery that pushed PostgreSQL's plans into JIT at 1 M reports).
+    photos_received = models.PositiveSmallIntegerField(_("photos received"), default=0, editable=False)
     # Review flags: warnings for the supervisor, recomputed by surveys.flags.refresh_flags() on every save and submit.
     flag_area_overrun = models.BooleanField(_("area over-run"), default=False, editable=False)
     flag_polygon_mismatch = models.BooleanField(_("outline area mismatch"), default=False, editable=False)
@@ -189,7 +189,7 @@ class Report(RuledModel):
 
     objects = ReportQuerySet.as_manager()
 
-    FLAG_FIELDS = ["flag_area_overrun", "flag_polygon_mismatch", "flag_gps_poor", "flag_no_photo", "flag_duplicate"]
+    FLAG_FIELDS = _FLAGS
 
     class Meta:
         ordering = ["-activity_date", "-pk"]
@@ -199,7 +199,18 @@ class Report(RuledModel):
             ("review_report", _("Can approve, return and reopen reports")),
             ("export_report", _("Can see figures and export reports")),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="report_queue_idx")]
+        indexes = [
+            # The review queue's order (surveys.admin.reports.QUEUE_ORDER, then admin's -pk), whole and per flag, so
+            # that a page of the queue, filtered by a flag or not, is read from an index in order.
+            models.Index(fields=["-status", "submitted_at", "-id"], name="report_queue_order"),
+            *(models.Index(fields=["-status", "submitted_at", "-id"], condition=Q(**{flag: True}),
+                           name=f"report_queue_{flag.removeprefix('flag_')[:12]}") for flag in _FLAGS),
+            models.Index(fields=["-status", "submitted_at", "-id"], name="report_queue_any_flag",
+                         condition=reduce(operator.or_, (Q(**{flag: True}) for flag in _FLAGS))),
+            # The API's lists: newest activity first, by keyset (surveys.api.pagination).
+            models.Index(fields=["-activity_date", "-id"], name="report_activity_keyset"),
+            models.Index(fields=["-updated_at", "-id"], name="report_updated_keyset"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                                    name="report_latitude_range"),
@@ -262,14 +273,10 @@ class Report(RuledModel):
 
     @property
     def waiting_for_photos(self) -> bool:
-        """Fewer photos have arrived than the device announced. Uses the `photos_received` annotation when the report
-        came from ReportQuerySet.with_photos_received() (no query per row)."""
+        """Fewer photos have arrived than the device announced (the stored counter: no query)."""
         if not self.photos_expected:
             return False
-        received = getattr(self, "photos_received", None)
-        if received is None:
-            received = self.photos.count()
-        return received < self.photos_expected
+        return self.photos_received < self.photos_expected
 
 
 class SurveyReport(Report):
@@ -480,12 +487,25 @@ class Photo(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["created_at", "id"], name="photo_order")]  # the photo list's order
 
     def __str__(self) -> str:
         return self.caption or str(self.id)
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # in the caller's transaction, with the insert: the counter never disagrees with the rows
+            Report.objects.filter(pk=self.report_id).update(photos_received=F("photos_received") + 1)
+
     def get_absolute_url(self) -> str:
         return reverse("photo", args=[self.id])
+
+    def delete(self, *args, **kwargs):
+        report_id = self.report_id
+        deleted = super().delete(*args, **kwargs)
+        Report.objects.filter(pk=report_id, photos_received__gt=0).update(photos_received=F("photos_received") - 1)
+        return deleted
 
 
 class ReviewEvent(models.Model):
@@ -501,6 +521,7 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["at", "id"], name="review_event_order")]  # the history list's order
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
 

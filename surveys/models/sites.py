@@ -9,6 +9,8 @@ from surveys import geo
 from surveys.models.choices import Classification, ClearanceKind, Evidence, Priority, SiteStatus, SiteType
 from surveys.models.people import AdminArea, Organisation, Team
 
+COUNTERS = ("approved_surveys", "approved_clearances", "approved_completions")
+
 
 def area_field(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0, help_text=_("Square metres"))
@@ -46,6 +48,11 @@ class Site(models.Model):
     reduced_area_m2 = area_sum_field(_("reduced area (m²)"))
     cleared_area_m2 = area_sum_field(_("cleared area (m²)"))
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    # How many approved surveys, clearance reports and completion reports the site has: kept by surveys.rollups with
+    # the roll-ups, so that the all-time site figures read the sites alone (a site is surveyed, worked on, closed).
+    approved_surveys = models.PositiveIntegerField(default=0, editable=False)
+    approved_clearances = models.PositiveIntegerField(default=0, editable=False)
+    approved_completions = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -55,6 +62,7 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        indexes = [models.Index(fields=["name", "id"], name="site_name_keyset")]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                                    name="site_latitude_range"),
@@ -66,6 +74,11 @@ class Site(models.Model):
         return f"{self.reference} {self.name}" if self.reference else self.name
 
     def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            # The counters of approved reports are surveys.rollups' to change, by UPDATE in the approving
+            # transaction: a save of a site loaded earlier must not write back the counts it was loaded with.
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in COUNTERS]
         super().save(*args, **kwargs)
         if not self.reference:
             self.reference = f"SITE-{self.created_at:%Y}-{self.pk:06d}"
