@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from surveys import offline
+from surveys import map_views, offline
 from surveys.api import DESCRIPTION as API_DESCRIPTION
 
 urlpatterns = [
@@ -15,8 +15,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
          name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The maps' one GeoJSON endpoint: codes, not words, so one URL (and one cached answer) for every language.
+    path("map/features.geojson", map_views.map_features, name="map_features"),
 ]
 urlpatterns += i18n_patterns(
+    path("admin/map/", admin.site.admin_view(map_views.admin_map), name="admin_map"),
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("figures/", include("surveys.figures_urls")),

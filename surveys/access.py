@@ -320,3 +320,19 @@ def can_manage_lookups(user) -> bool:
 def can_reassign_reports(user) -> bool:
     """Changing a report's organisation, team or author, or picking any organisation's grant or site: administrators."""
     return role(user) == Role.ADMINISTRATOR
+
+
+# Maps ------------------------------------------------------------------------------------------------------------------
+
+
+def mapped_sites(user) -> QuerySet:
+    """The sites a user's map shows: a field collector's map is their team's own sites (what they work on from the
+    phone); everyone else's, the sites they see."""
+    if role(user) == Role.COLLECTOR:
+        return visible_sites(user).filter(team_id=user.team_id) if user.team_id else Site.objects.none()
+    return visible_sites(user)
+
+
+def can_open_site_page(user) -> bool:
+    """The site's page is its admin page, which supervisors and administrators open (SiteAdmin asks visible_sites)."""
+    return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)
