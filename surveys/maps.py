@@ -173,7 +173,7 @@ REPORT_FIELDS = ("pk", "reference", "kind", "status", "latitude", "longitude", "
                  "clearancereport__site__status")
 
 
-def _shape(geojson) -> Polygon | None:
+def outline_shape(geojson) -> Polygon | None:
     """A stored outline (a GeoJSON Polygon, bare or as a Feature) as a shapely polygon; None if it is not one."""
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
@@ -212,7 +212,7 @@ class Builder:
     def feature(self, fid: str, properties: dict, site_status: str | None, latitude: float | None,
                 longitude: float | None, outline) -> dict | None:
         view = self.view
-        polygon = _shape(outline) if outline and (latitude is None or view.outlines) else None
+        polygon = outline_shape(outline) if outline and (latitude is None or view.outlines) else None
         if latitude is None:
             if polygon is None:
                 return None

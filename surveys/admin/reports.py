@@ -25,6 +25,8 @@ from surveys.admin import common, history
 from surveys.admin.filters import FlagFilter, GovernorateFilter, PhotosFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
 from surveys.exports import export_selected_csv
+from surveys.exports_geo import export_selected_geojson
+from surveys.exports_xlsx import export_selected_xlsx
 from surveys.models import (
     ClearanceReport,
     EoreSession,
@@ -66,7 +68,8 @@ def reopen_selected(modeladmin, request, queryset):
 class ReportAdminMixin:
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
 
-    actions = [approve_selected, return_selected, reopen_selected, export_selected_csv]
+    actions = [approve_selected, return_selected, reopen_selected, export_selected_csv, export_selected_xlsx,
+               export_selected_geojson]
     list_filter = [
         "status", FlagFilter, PhotosFilter, ("organisation", RelatedOnlyFieldListFilter),
         ("team", RelatedOnlyFieldListFilter),
