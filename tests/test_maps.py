@@ -227,3 +227,10 @@ def test_map_page_queries_do_not_grow_with_rows(client, org, team, supervisor, d
     client.force_login(supervisor)
     with django_assert_max_num_queries(12):
         assert client.get("/en/figures/map/").status_code == 200
+
+
+def test_the_admin_index_links_to_the_map_for_reviewers_only(client, world, supervisor, collector):
+    client.force_login(supervisor)
+    assert 'href="/en/admin/map/"' in client.get("/en/admin/").content.decode()
+    client.force_login(collector)
+    assert 'href="/en/admin/map/"' not in client.get("/en/admin/").content.decode()
