@@ -12,6 +12,7 @@
   var config = JSON.parse(configElement.textContent);
   var statusLine = document.querySelector("[data-map-status]");
   var pageDir = document.documentElement.dir || "ltr";
+  block.hidden = false;
 
   var map = L.map(block, { attributionControl: Boolean(config.tiles), minZoom: 3, maxZoom: 19 });
   if (config.tiles) L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
