@@ -226,6 +226,12 @@ def _sees_exact_location(user_role: Role | None, site_status: str | None) -> boo
     return user_role != Role.DONOR or site_status == SiteStatus.CLOSED
 
 
+def sees_every_location(user) -> bool:
+    """Whether every point and outline the user may see is exact (everyone but donor viewers): lets the map skip
+    asking location_rule for each of thousands of features."""
+    return _sees_exact_location(role(user), None) and _sees_exact_location(role(user), SiteStatus.OPEN)
+
+
 def sees_report_location(user, report: Report) -> bool:
     """Whether the user sees a report's exact point and outline. The same rule as the exports (location_rule): a
     risk-education session has no site, and where children gathered is as sensitive as a hazard, so donors see it

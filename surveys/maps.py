@@ -27,8 +27,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
+import shapely
 from django import forms
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Case, Count, Max, Min, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Polygon, shape
 from shapely.geometry.polygon import orient
@@ -43,6 +45,7 @@ MAX_ZOOM = 20
 # Coarse rounding shifts a donor's point by up to 0.005°: the database narrows to the box widened by this much, and
 # the rounded point is then tested against the box itself.
 BBOX_MARGIN_DEG = 0.01
+POLYGON_TYPE_ID = 3  # shapely.get_type_id of a Polygon
 
 LAYERS = [("sites", _("Sites")), ("reports", _("Approved reports")), ("queue", _("Reports in review"))]
 
@@ -98,14 +101,14 @@ class View:
         west, south, east, north = self.bbox
         return west <= longitude <= east and south <= latitude <= north
 
-    def narrow(self, records: QuerySet) -> QuerySet:
-        """Records whose point may fall in the box once rounded (the exact test is contains(), on the shown point)."""
+    def near(self) -> Q:
+        """Records with a point that may fall in the box once rounded (the exact test is contains(), on the point
+        shown)."""
         if self.bbox is None:
-            return records
+            return Q(latitude__isnull=False)
         west, south, east, north = self.bbox
         m = BBOX_MARGIN_DEG
-        return records.filter(latitude__gte=south - m, latitude__lte=north + m,
-                              longitude__gte=west - m, longitude__lte=east + m)
+        return Q(latitude__gte=south - m, latitude__lte=north + m, longitude__gte=west - m, longitude__lte=east + m)
 
 
 class MapForm(FiltersForm):
@@ -192,70 +195,74 @@ def polygon_geometry(polygon: Polygon, decimals: int = 7) -> dict:
             "coordinates": [[[round(x, decimals), round(y, decimals)] for x, y, *_z in ring.coords] for ring in rings]}
 
 
-def _outline(polygon: Polygon, view: View) -> dict | None:
-    simplified = polygon.simplify(view.tolerance, preserve_topology=True)
-    if simplified.is_empty or not isinstance(simplified, Polygon):
-        return None
-    west, south, east, north = simplified.bounds
-    if max(east - west, north - south) < 2 * view.tolerance:
-        return None  # a dot on the screen: the point says it better
-    return polygon_geometry(simplified, view.decimals)
-
-
-class Builder:
-    """Turns rows into features for one user and one view; the user's role is read once (access.location_rule)."""
-
-    def __init__(self, user, view: View):
-        self.view = view
-        self.locate = access.location_rule(user)
-
-    def feature(self, fid: str, properties: dict, site_status: str | None, latitude: float | None,
-                longitude: float | None, outline) -> dict | None:
-        view = self.view
-        polygon = outline_shape(outline) if outline and (latitude is None or view.outlines) else None
+def _features(rows: list[tuple], user, view: View) -> Iterator[dict]:
+    """Rows of (id, properties, site status, latitude, longitude, outline as GeoJSON text or None) as Features. The outlines of a whole answer are read, simplified, rounded and oriented at once, in GEOS (shapely's
+    array functions), which keeps a district of hundreds of outlines well under a tenth of a second."""
+    locate = None if access.sees_every_location(user) else access.location_rule(user)
+    d = view.decimals
+    wanted = [outline if outline and (latitude is None or view.outlines) else None
+              for _fid, _props, _status, latitude, _longitude, outline in rows]
+    if any(wanted):
+        shapes = shapely.from_geojson(wanted, on_invalid="ignore")
+        shapes[shapely.get_type_id(shapes) != POLYGON_TYPE_ID] = None
+        middles = shapely.point_on_surface(shapes)
+    else:
+        shapes = middles = [None] * len(rows)
+    if view.outlines and any(wanted):
+        # An outline under two pixels across is a dot on the screen: its point says it better. (NaN: no outline.)
+        west, south, east, north = shapely.bounds(shapes).T
+        drawn = ((east - west) >= 2 * view.tolerance) | ((north - south) >= 2 * view.tolerance)
+        shapes[~drawn] = None
+        simple = shapely.simplify(shapes, view.tolerance, preserve_topology=True)
+        simple = shapely.orient_polygons(shapely.set_precision(simple, 10**-d, mode="pointwise"), exterior_cw=False)
+        drawn &= ~shapely.is_empty(simple) & ~shapely.is_missing(simple)
+        outlines = shapely.to_geojson(simple)
+    else:
+        drawn = outlines = [False] * len(rows)
+    if view.bbox is None:
+        west, south, east, north = -180, -90, 180, 90
+    else:
+        west, south, east, north = view.bbox
+    for i, (fid, properties, site_status, latitude, longitude, _outline) in enumerate(rows):
         if latitude is None:
-            if polygon is None:
-                return None
-            middle = polygon.representative_point()
-            latitude, longitude = middle.y, middle.x
-        latitude, longitude, exact = self.locate(site_status, latitude, longitude)
-        if not view.contains(longitude, latitude):
-            return None
-        geometry = _outline(polygon, view) if exact and polygon is not None and view.outlines else None
-        if geometry is None:
-            d = view.decimals
+            if middles[i] is None:
+                continue
+            latitude, longitude = middles[i].y, middles[i].x
+        latitude, longitude, exact = locate(site_status, latitude, longitude) if locate else (latitude, longitude, True)
+        if not (west <= longitude <= east and south <= latitude <= north):
+            continue
+        if exact and drawn[i]:
+            geometry = json.loads(outlines[i])
+        else:
             geometry = {"type": "Point", "coordinates": [round(longitude, d), round(latitude, d)]}
         if not exact:
             properties["rounded"] = True
-        return {"type": "Feature", "id": fid, "geometry": geometry, "properties": properties}
+        yield {"type": "Feature", "id": fid, "geometry": geometry, "properties": properties}
 
 
 def _rows(records: QuerySet, view: View, lookups: tuple[str, ...]) -> Iterator[tuple]:
-    """Rows with a point in (or near) the box, then rows with only an outline (placed by it, tested by the builder)."""
-    outline = ("polygon",) if view.outlines else ()
-    yield from view.narrow(records.filter(latitude__isnull=False)).order_by().values_list(*lookups, *outline)
-    yield from records.filter(latitude__isnull=True, polygon__isnull=False).order_by().values_list(*lookups, "polygon")
+    """In one query: rows with a point in (or near) the box, and rows with only an outline (placed by it, tested
+    against the box afterwards). The outline comes as text, for GEOS to read without a detour through Python
+    dictionaries; zoomed out, only for the rows that have no point."""
+    text = Cast("polygon", output_field=TextField())
+    outline = text if view.outlines else Case(When(latitude__isnull=True, then=text), default=Value(None))
+    placed_by_outline = Q(latitude__isnull=True, polygon__isnull=False)
+    return records.filter(view.near() | placed_by_outline).order_by().annotate(
+        outline_text=outline).values_list(*lookups, "outline_text")
 
 
 def site_features(user, filters: Filters, view: View) -> Iterator[dict]:
-    build = Builder(user, view)
-    for pk, reference, name, status, latitude, longitude, *outline in _rows(sites_for(user, filters), view,
-                                                                              SITE_FIELDS):
-        properties = {"id": pk, "ref": reference, "name": name, "status": status}
-        found = build.feature(f"site-{pk}", properties, status, latitude, longitude, outline[0] if outline else None)
-        if found:
-            yield found
+    rows = [(pk, {"ref": reference, "name": name, "status": status}, status, latitude, longitude, outline) for pk, reference, name, status, latitude, longitude, outline
+            in _rows(sites_for(user, filters), view, SITE_FIELDS)]
+    return _features(rows, user, view)
 
 
 def report_features(user, layer: str, filters: Filters, view: View) -> Iterator[dict]:
-    build = Builder(user, view)
-    rows = _rows(reports_for(user, layer, filters), view, REPORT_FIELDS)
-    for pk, reference, kind, status, latitude, longitude, survey_site, clearance_site, *outline in rows:
-        properties = {"id": pk, "ref": reference, "kind": kind, "status": status}
-        found = build.feature(f"report-{pk}", properties, survey_site or clearance_site, latitude, longitude,
-                              outline[0] if outline else None)
-        if found:
-            yield found
+    rows = [(pk, {"ref": reference, "kind": kind, "status": status},
+             survey_site or clearance_site, latitude, longitude, outline)
+            for pk, reference, kind, status, latitude, longitude, survey_site, clearance_site, outline
+            in _rows(reports_for(user, layer, filters), view, REPORT_FIELDS)]
+    return _features(rows, user, view)
 
 
 def area_features(user, filters: Filters, view: View) -> Iterator[dict]:
@@ -284,8 +291,8 @@ def area_features(user, filters: Filters, view: View) -> Iterator[dict]:
         latitude, longitude = access.coarse(lat_sum / count), access.coarse(lon_sum / count)
         if not view.contains(longitude, latitude):
             continue
-        yield {"type": "Feature", "id": f"area-{pk}", "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-               "properties": {"id": pk, "name_en": area.name_en, "name_ar": area.name_ar, "pcode": area.pcode,
+        yield {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+               "properties": {"name_en": area.name_en, "name_ar": area.name_ar, "pcode": area.pcode,
                               "level": area.level, "sites": count}}
 
 
@@ -298,7 +305,7 @@ def features(user, filters: Filters, view: View) -> Iterator[dict]:
 
 
 def collection(user, filters: Filters, view: View) -> bytes:
-    """The FeatureCollection as compact UTF-8 JSON."""
+    """The FeatureCollection as compact UTF-8 JSON, encoded in one call (the C encoder: no Python per feature)."""
     body = {"type": "FeatureCollection", "features": list(features(user, filters, view))}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -50,44 +50,44 @@ def features(client, user, **params):
     assert response["Content-Type"] == "application/geo+json"
     body = json.loads(response.content)
     assert body["type"] == "FeatureCollection" and "crs" not in body
-    return {feature["id"]: feature for feature in body["features"]}
+    return {str(feature["id"]): feature for feature in body["features"]}
 
 
 def test_a_supervisor_sees_every_site_of_the_organisation(client, world, supervisor):
     found = features(client, supervisor)
-    assert set(found) == {f"site-{world[k].pk}" for k in ("open_site", "closed_site", "tabqa_site")}
+    assert set(found) == {f"{world[k].pk}" for k in ("open_site", "closed_site", "tabqa_site")}
 
 
 def test_a_collector_sees_only_the_sites_of_their_team(client, world, collector):
     found = features(client, collector, zoom=18)
-    assert set(found) == {f"site-{world['open_site'].pk}", f"site-{world['closed_site'].pk}"}
-    assert found[f"site-{world['open_site'].pk}"]["geometry"]["type"] == "Polygon"  # their own: exact outline
+    assert set(found) == {f"{world['open_site'].pk}", f"{world['closed_site'].pk}"}
+    assert found[f"{world['open_site'].pk}"]["geometry"]["type"] == "Polygon"  # their own: exact outline
 
 
 def test_a_donor_sees_uncleared_sites_rounded_and_without_outline(client, world, donor):
     found = features(client, donor, zoom=18)
-    open_site = found[f"site-{world['open_site'].pk}"]
+    open_site = found[f"{world['open_site'].pk}"]
     assert open_site["geometry"] == {"type": "Point", "coordinates": [39.02, 35.95]}
     assert open_site["properties"]["rounded"] is True
-    closed = found[f"site-{world['closed_site'].pk}"]
+    closed = found[f"{world['closed_site'].pk}"]
     assert closed["geometry"]["type"] == "Polygon" and "rounded" not in closed["properties"]
-    assert f"site-{world['tabqa_site'].pk}" not in found  # no report of the donor's grant
+    assert f"{world['tabqa_site'].pk}" not in found  # no report of the donor's grant
 
 
 def test_a_tiny_box_cannot_locate_a_hazard_more_precisely_than_the_rounding(client, world, donor):
     exact = "39.0178,35.9512,39.0180,35.9513"  # around the exact point, away from the rounded one
     assert features(client, donor, bbox=exact, zoom=18) == {}
     rounded = "39.019,35.949,39.021,35.951"
-    assert f"site-{world['open_site'].pk}" in features(client, donor, bbox=rounded, zoom=18)
+    assert f"{world['open_site'].pk}" in features(client, donor, bbox=rounded, zoom=18)
 
 
 def test_zoomed_out_every_feature_is_a_point_zoomed_in_outlines_follow_the_right_hand_rule(client, world, supervisor):
     out = features(client, supervisor, zoom=6)
     assert {feature["geometry"]["type"] for feature in out.values()} == {"Point"}
-    point = out[f"site-{world['open_site'].pk}"]["geometry"]["coordinates"]
+    point = out[f"{world['open_site'].pk}"]["geometry"]["coordinates"]
     assert point == [39.018, 35.951]  # longitude first, to a tenth of a pixel
     near = features(client, supervisor, zoom=18)
-    outline = near[f"site-{world['open_site'].pk}"]["geometry"]
+    outline = near[f"{world['open_site'].pk}"]["geometry"]
     polygon = shape(outline)
     assert outline["type"] == "Polygon" and polygon.is_valid and polygon.exterior.is_ccw
     assert polygon.bounds == pytest.approx((39.01789, 35.95123, 39.01989, 35.95323))
@@ -95,27 +95,27 @@ def test_zoomed_out_every_feature_is_a_point_zoomed_in_outlines_follow_the_right
 
 def test_an_outline_smaller_than_two_pixels_is_drawn_as_its_point(client, world, supervisor):
     found = features(client, supervisor, zoom=13)  # a 200 m square is ~10 pixels: still an outline
-    assert found[f"site-{world['open_site'].pk}"]["geometry"]["type"] == "Polygon"
+    assert found[f"{world['open_site'].pk}"]["geometry"]["type"] == "Polygon"
     world["open_site"].polygon = square(35.95123, 39.01789, d=0.00002)  # 2 m
     world["open_site"].save()
     found = features(client, supervisor, zoom=13)
-    assert found[f"site-{world['open_site'].pk}"]["geometry"]["type"] == "Point"
+    assert found[f"{world['open_site'].pk}"]["geometry"]["type"] == "Point"
 
 
 def test_the_box_leaves_out_what_lies_outside_it(client, world, supervisor):
     found = features(client, supervisor, bbox="38.9,35.9,39.1,36.0", zoom=12)
-    assert set(found) == {f"site-{world['open_site'].pk}"}
+    assert set(found) == {f"{world['open_site'].pk}"}
 
 
 def test_filters_narrow_the_sites_to_those_of_matching_approved_reports(client, world, supervisor, project):
     found = features(client, supervisor, project=project.pk)
-    assert set(found) == {f"site-{world['open_site'].pk}", f"site-{world['closed_site'].pk}"}
+    assert set(found) == {f"{world['open_site'].pk}", f"{world['closed_site'].pk}"}
 
 
 def test_the_queue_layer_shows_reports_in_review_to_reviewers_only(client, world, supervisor, collector, donor):
     found = features(client, supervisor, layer="queue")
     assert {feature["properties"]["status"] for feature in found.values()} == {"approved", "submitted"}
-    assert f"report-{world['draft'].pk}" not in found
+    assert f"{world['draft'].pk}" not in found
     for user in (collector, donor):
         client.force_login(user)
         assert client.get(URL, {"layer": "queue"}).status_code == 403
@@ -123,16 +123,16 @@ def test_the_queue_layer_shows_reports_in_review_to_reviewers_only(client, world
 
 def test_the_reports_layer_gives_donors_approved_reports_with_sessions_rounded(client, world, donor):
     found = features(client, donor, layer="reports", zoom=18)
-    assert set(found) == {f"report-{world[k].pk}" for k in ("survey", "completion", "session")}
-    session = found[f"report-{world['session'].pk}"]
+    assert set(found) == {f"{world[k].pk}" for k in ("survey", "completion", "session")}
+    session = found[f"{world['session'].pk}"]
     assert session["geometry"]["coordinates"] == [39.06, 35.91] and session["properties"]["rounded"]
-    assert found[f"report-{world['survey'].pk}"]["geometry"]["type"] == "Point"  # its site is not closed
+    assert found[f"{world['survey'].pk}"]["geometry"]["type"] == "Point"  # its site is not closed
 
 
 def test_area_labels_stand_at_the_middle_of_the_users_sites(client, world, supervisor):
     found = features(client, supervisor, layer="areas")
     raqqa = world["raqqa"]
-    label = found[f"area-{raqqa.pk}"]
+    label = found[f"{raqqa.pk}"]
     assert label["properties"]["name_ar"] == "الرقة" and label["properties"]["sites"] == 2
     assert label["geometry"]["coordinates"] == [38.78, 35.89]
 

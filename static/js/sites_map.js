@@ -58,14 +58,14 @@
     return node;
   }
 
-  function popup(properties) {
+  function popup(id, properties) {
     var box = element("div", "", { dir: pageDir });
     box.appendChild(element("strong", properties.name || config.kinds[properties.kind] || "", { dir: "auto" }));
     box.appendChild(element("div", properties.ref || ""));
     box.appendChild(element("div", config.statuses[properties.status] || properties.status));
     if (properties.rounded) box.appendChild(element("div", config.messages.rounded));
     var link = config.links[config.layer === "sites" ? "site" : properties.kind];
-    if (link) box.appendChild(element("a", config.messages.open, { href: link.replace("{id}", properties.id) }));
+    if (link) box.appendChild(element("a", config.messages.open, { href: link.replace("{id}", id) }));
     return box;
   }
 
@@ -81,11 +81,11 @@
           return ring.map(function (c) { return [c[1], c[0]]; });
         });
         outlines.addLayer(L.polygon(rings, { color: colour, weight: 2, fillOpacity: 0.3, renderer: renderer })
-          .bindPopup(function () { return popup(properties); }));
+          .bindPopup(function () { return popup(feature.id, properties); }));
       } else {
         markers.push(L.circleMarker([geometry.coordinates[1], geometry.coordinates[0]], {
           radius: 7, color: "#ffffff", weight: 1.5, fillColor: colour, fillOpacity: 0.95, renderer: renderer
-        }).bindPopup(function () { return popup(properties); }));
+        }).bindPopup(function () { return popup(feature.id, properties); }));
       }
     });
     points.addLayers(markers);
