@@ -234,3 +234,23 @@ def test_the_admin_index_links_to_the_map_for_reviewers_only(client, world, supe
     assert 'href="/en/admin/map/"' in client.get("/en/admin/").content.decode()
     client.force_login(collector)
     assert 'href="/en/admin/map/"' not in client.get("/en/admin/").content.decode()
+
+
+def map_config(client, user, path: str) -> dict:
+    import re
+
+    client.force_login(user)
+    page = client.get(path).content.decode()
+    return json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', page).group(1))
+
+
+def test_a_click_leads_only_to_pages_the_user_may_open(client, world, supervisor, donor, collector):
+    assert map_config(client, supervisor, "/en/figures/map/")["links"] == {"site": "/en/admin/surveys/site/{id}/change/"}
+    assert map_config(client, donor, "/en/figures/map/")["links"] == {}  # no site page for donors
+    reports = map_config(client, donor, "/en/figures/map/?layer=reports")["links"]
+    assert reports["eore"] == "/en/reports/{id}/"  # the report page, which donors may open for their grants
+    assert map_config(client, collector, "/ar/map/")["links"] == {}
+    queue = map_config(client, supervisor, "/en/admin/map/")["links"]
+    assert queue["clearance"] == "/en/admin/surveys/clearancereport/{id}/change/"
+    client.force_login(donor)
+    assert client.get(f"/en/reports/{world['session'].pk}/").status_code == 200
