@@ -16,14 +16,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 
-from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from surveys import access, exports, maps
-from surveys.exports_typed import TypedPlan, selected_for_export
+from surveys.exports_typed import TypedPlan
 from surveys.indicators import Filters
 from surveys.models import Classification, Priority, SiteStatus, SiteType
 
@@ -172,12 +171,5 @@ def geojson_response(content: Iterator[bytes], name: str) -> StreamingHttpRespon
     return response
 
 
-@admin.action(description=gettext_lazy("Export selected reports as GeoJSON"), permissions=["export"])
-def export_selected_geojson(modeladmin, request, queryset):
-    """As export_selected_csv, as GeoJSON (the shared columns when the selection mixes report types)."""
-    selected = selected_for_export(modeladmin, request, queryset)
-    if selected is None:
-        return None
-    export, records = selected
-    return reports_response(export, request.user, records, exports.Options(photos=access.can_view_photos(request.user)),
-                            request)
+export_selected_geojson = exports.export_action(reports_response, "export_selected_geojson",
+                                                gettext_lazy("Export selected reports as GeoJSON"))

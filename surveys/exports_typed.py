@@ -9,14 +9,7 @@ coordinates as access.location_rule gives them, yes/no, photo links) is the CSV'
 from collections.abc import Callable
 from datetime import UTC
 
-from django.contrib import messages
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
-from surveys import access
-from surveys.exports import Column, Export, Plan, export_for
-from surveys.indicators import Filters
+from surveys.exports import Column, Plan
 
 
 class TypedPlan(Plan):
@@ -36,20 +29,3 @@ class TypedPlan(Plan):
             return lambda v: next(((self.arabic and v[ar]) or v[en] for en, ar in pairs if v[en]), None)
         return super()._cell(column)
 
-
-def selected_for_export(modeladmin, request, queryset: QuerySet) -> tuple[Export, QuerySet] | None:
-    """For the admin's export actions (XLSX, GeoJSON): the export that fits the selection and the selected reports
-    the user may export, as the CSV action does; None (with a message) for a user who may not export."""
-    user = request.user
-    if not access.can_see_figures(user):
-        modeladmin.message_user(request, _("You are not allowed to export reports."), messages.ERROR)
-        return None
-    export = export_for(queryset)
-    records = export.records(user, Filters()).filter(pk__in=queryset.values("pk"))
-    left_out = queryset.count() - records.count()
-    if left_out:
-        modeladmin.message_user(request, ngettext(
-            "%(count)d selected report was left out: only approved reports are exported.",
-            "%(count)d selected reports were left out: only approved reports are exported.",
-            left_out) % {"count": left_out}, messages.WARNING)
-    return export, records

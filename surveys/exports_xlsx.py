@@ -17,13 +17,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import xlsxwriter
-from django.contrib import admin
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys import access, exports
-from surveys.exports_typed import TypedPlan, selected_for_export
+from surveys import exports
+from surveys.exports_typed import TypedPlan
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,12 +115,5 @@ def export_response(export: exports.Export, user, records, options: exports.Opti
     return xlsx_response(lambda target: write_export(target, plan, records, export.slug), export.slug)
 
 
-@admin.action(description=_("Export selected reports as XLSX"), permissions=["export"])
-def export_selected_xlsx(modeladmin, request, queryset):
-    """As export_selected_csv, as a spreadsheet."""
-    selected = selected_for_export(modeladmin, request, queryset)
-    if selected is None:
-        return None
-    export, records = selected
-    return export_response(export, request.user, records, exports.Options(photos=access.can_view_photos(request.user)),
-                           request)
+export_selected_xlsx = exports.export_action(export_response, "export_selected_xlsx",
+                                             _("Export selected reports as XLSX"))
