@@ -9,7 +9,8 @@ district view in < 100 ms.
 The sites stand around twenty towns of Syria and Iraq (as the work does), each with an irregular outline of 8 to 16
 corners, 30 to 250 m across. Each view is asked through the real view (Django's test client, signed in, gzip
 accepted), as the map's script asks it; time is the median (and the best) of RUNS, after one warm-up request. On a
-shared machine the median moves with the load; the best is the closer figure for a quiet server.
+shared machine the median moves with the load; the best is the closer figure for a quiet server, and "cpu ms" (the
+Django process's own CPU time, median; the database's time is not in it) shows the work done whatever the load.
 """
 
 import argparse
@@ -102,12 +103,13 @@ def measure(client, query: dict) -> dict:
     from django.db import connection
 
     client.get(URL, query, HTTP_ACCEPT_ENCODING="gzip")  # warm-up
-    timings = []
+    timings, cpu = [], []
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(URL, query, HTTP_ACCEPT_ENCODING="gzip")
         body = response.content
         timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
     assert response.status_code == 200, response.content[:300]
     queries = []  # counted by a wrapper: the test client's request_started signal empties connection.queries
     with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
@@ -118,7 +120,8 @@ def measure(client, query: dict) -> dict:
     plain = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
     collection = json.loads(plain)
     outlines = sum(1 for f in collection["features"] if f["geometry"]["type"] == "Polygon")
-    return {"ms": statistics.median(timings) * 1000, "best_ms": min(timings) * 1000, "gzip_kb": len(body) / 1024, "json_kb": len(plain) / 1024,
+    return {"ms": statistics.median(timings) * 1000, "best_ms": min(timings) * 1000,
+            "cpu_ms": statistics.median(cpu) * 1000, "gzip_kb": len(body) / 1024, "json_kb": len(plain) / 1024,
             "features": len(collection["features"]), "outlines": outlines, "queries": len(queries),
             "revalidate_ms": revalidate * 1000, "revalidate_status": again.status_code}
 
@@ -140,7 +143,7 @@ def main() -> int:
     seed(args.sites)
     print(f"Map benchmark on {connection.vendor}, {args.sites:,} sites with outlines "
           f"(set up in {time.perf_counter() - started:.0f} s); median of {RUNS}")
-    print(f"{'view':<34} {'features':>8} {'outlines':>8} {'ms':>6} {'best':>6} {'gzip KB':>8} {'JSON KB':>8} {'queries':>7} "
+    print(f"{'view':<34} {'features':>8} {'outlines':>8} {'ms':>6} {'best':>6} {'cpu ms':>6} {'gzip KB':>8} {'JSON KB':>8} {'queries':>7} "
           f"{'304 ms':>7}  budget")
     failed = False
     try:
@@ -152,7 +155,7 @@ def main() -> int:
             ok = ok and m["revalidate_status"] == 304
             failed |= not ok
             budget = f"< {budget_ms} ms" + (f", < {budget_kb} KB" if budget_kb else "")
-            print(f"{what:<34} {m['features']:>8,} {m['outlines']:>8,} {m['ms']:>6.0f} {m['best_ms']:>6.0f} "
+            print(f"{what:<34} {m['features']:>8,} {m['outlines']:>8,} {m['ms']:>6.0f} {m['best_ms']:>6.0f} {m['cpu_ms']:>6.0f} "
                   f"{m['gzip_kb']:>8.0f} "
                   f"{m['json_kb']:>8.0f} {m['queries']:>7} {m['revalidate_ms']:>7.0f}  {budget}: "
                   f"{'ok' if ok else 'OVER'}")
