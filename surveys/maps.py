@@ -322,13 +322,15 @@ def etag(user, query: str, layer: str) -> str:
 
 
 def extent(records: QuerySet) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the records' points, widened to whole 0.01° (no finer than rounding)."""
+    """[[south, west], [north, east]] of the records' points for the first view: rounded as a donor's points are
+    (access.coarse, never finer), then widened by that much so that the points at the edges stay in view."""
     box = records.order_by().aggregate(south=Min("latitude"), west=Min("longitude"), north=Max("latitude"),
                                        east=Max("longitude"))
     if box["south"] is None:
         return None
-    return [[math.floor(box["south"] * 100) / 100, math.floor(box["west"] * 100) / 100],
-            [math.ceil(box["north"] * 100) / 100, math.ceil(box["east"] * 100) / 100]]
+    step = 0.01
+    return [[round(access.coarse(box["south"]) - step, 2), round(access.coarse(box["west"]) - step, 2)],
+            [round(access.coarse(box["north"]) + step, 2), round(access.coarse(box["east"]) + step, 2)]]
 
 
 # The list under the map (and instead of it without JavaScript) -------------------------------------------------------

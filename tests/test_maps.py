@@ -254,3 +254,7 @@ def test_a_click_leads_only_to_pages_the_user_may_open(client, world, supervisor
     assert queue["clearance"] == "/en/admin/surveys/clearancereport/{id}/change/"
     client.force_login(donor)
     assert client.get(f"/en/reports/{world['session'].pk}/").status_code == 200
+
+
+def test_the_first_view_is_no_finer_than_a_donors_rounding(client, world, donor):
+    assert map_config(client, donor, "/en/figures/map/")["bounds"] == [[35.82, 38.53], [35.96, 39.03]]
