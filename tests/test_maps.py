@@ -258,3 +258,18 @@ def test_a_click_leads_only_to_pages_the_user_may_open(client, world, supervisor
 
 def test_the_first_view_is_no_finer_than_a_donors_rounding(client, world, donor):
     assert map_config(client, donor, "/en/figures/map/")["bounds"] == [[35.82, 38.53], [35.96, 39.03]]
+
+
+def test_tiles_are_asked_for_only_when_configured(client, world, supervisor, settings):
+    assert map_config(client, supervisor, "/en/figures/map/")["tiles"] == ""
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    config = map_config(client, supervisor, "/en/figures/map/")
+    assert config["tiles"] == settings.MAP_TILE_URL and config["attribution"] == "© OpenStreetMap contributors"
+
+
+def test_the_map_page_speaks_arabic(client, world, collector):
+    client.force_login(collector)
+    page = client.get("/ar/map/").content.decode()
+    assert 'dir="rtl"' in page and "مواقعنا" in page and "مفتاح الخريطة" in page
+    assert map_config(client, collector, "/ar/map/")["statuses"]["open"] == "مفتوح"
