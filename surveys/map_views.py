@@ -9,6 +9,7 @@ Each page also lists what the map shows (paginated), which is the whole page wit
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -142,7 +143,5 @@ def admin_map(request):
     """The review queue (or the sites) on a map, in the admin. Wrapped by admin.site.admin_view in the URLs."""
     if not access.can_review(request.user):
         raise PermissionDenied
-    from django.contrib import admin
-
     extra = {**admin.site.each_context(request), "title": _("Map of the review queue")}
     return _map_page(request, "admin/surveys/sites_map.html", ["queue", "sites"], filters_shown=True, extra=extra)
