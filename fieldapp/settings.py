@@ -5,6 +5,7 @@ database and DATABASE_URL (postgres://...) selects PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,14 @@ else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY to a long random value (or DEBUG=1 for local development)."
         )
+    # Django's own thresholds (check security.W009): a short or repetitive key signs sessions, password-reset links
+    # and CSRF tokens that can be forged. Refused at start-up rather than warned about in `check --deploy`.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak: it needs at least 50 characters and 5 different ones, and not Django's "
+            "'django-insecure-' development key. Generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS is not set. Set ALLOWED_HOSTS to the comma-separated host names this site answers to."
@@ -75,12 +84,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # The front door (issue 11): sign-in lockout, expiring per-device API tokens, the CSP header.
+    "axes",
+    "knox",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body from its Content-Length before anything reads it.
+    "surveys.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "surveys.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fieldapp.urls"
@@ -130,6 +150,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before its password is even checked (see "The front door").
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,11 +180,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
@@ -187,7 +207,7 @@ API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -219,6 +239,103 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# The front door (issue 11) ----------------------------------------------------------------------------------------
+# Sign-in, sessions, API tokens, request bodies and the browser's security headers, all in one place.
+
+# Sign-in lockout (django-axes): every path that checks a password (the field app's and admin's sign-in pages, the
+# API token endpoint) goes through django.contrib.auth.authenticate(), which axes watches. Failures are counted per
+# user name in the database, so every worker and every app server sees the same count. After AXES_FAILURE_LIMIT
+# failures the account is refused, even with the right password, until AXES_COOLOFF_HOURS pass or an administrator
+# unlocks it (admin: Axes > Access attempts > delete; or `manage.py axes_reset_username NAME`). Counting per user
+# name, not per address, because a whole team's phones share one mobile operator's address.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1) or None  # 0: locked until an administrator unlocks
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "surveys.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes warns when the address is not a lockout parameter; it is left out on purpose (above), and the API's token
+# endpoint is also throttled per address (API_THROTTLE_ANON).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# API tokens (django-rest-knox, stored hashed): one per device or script, each with a name, expiring after
+# API_TOKEN_TTL_DAYS; listed and revoked by their owner (/api/v1/auth/tokens/ and the Account page) and by
+# administrators (admin). The phone's own app uses the session, not a token.
+KNOX_TOKEN_MODEL = "surveys.DeviceToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations would create its (swapped-out) token table anyway, with a foreign key to users that Django's
+# flush does not know about (it breaks TRUNCATE on PostgreSQL): without them, no such table is made.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=envint("API_TOKEN_TTL_DAYS", 30)),
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
+
+# Sessions on shared phones: SESSION_IDLE_TIMEOUT_S without a request signs the person out, so a phone handed to the
+# next person after a shift does not stay signed in for days. Activity renews the session, at most once every
+# SESSION_RENEW_INTERVAL_S (surveys.middleware.SessionIdleTimeoutMiddleware: one write a minute, not one a request).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_S", 4 * 3600)
+SESSION_RENEW_INTERVAL_S = envint("SESSION_RENEW_INTERVAL_S", 60)
+
+# Password reset e-mails (and any other mail): the console by default, SMTP from the environment in production.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_S", 3 * 24 * 3600)
+
+# Request bodies: REQUEST_BODY_MAX_BYTES is refused with 413 from the Content-Length header, before the body is read
+# (surveys.middleware). It must be at least the largest photo (15 MB, surveys.photos) plus the form around it. Set
+# the same limit in front of the app: nginx `client_max_body_size 16m;` (gunicorn has no body limit of its own).
+REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 16 * 1024 * 1024)
+# A body read whole (a JSON report, even with a long outline, is a few KB) or the form fields beside a photo: 5 MB.
+# Uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE spill from memory to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Content-Security-Policy (django-csp 4): no inline script, no inline event handler, nothing from another origin.
+# JSON data blocks (<script type="application/json">) are data, not scripts, and need nothing. Styles: 'self' only;
+# scripts (Leaflet, Bootstrap, Swagger UI) set element.style through the CSSOM, which style-src does not govern.
+# Images: data: for Leaflet's and Swagger UI's small icons, blob: for the previews of photos taken on the phone.
+# A tile server's origin is allowed for images when MAP_TILE_URL is set ({s} sub-domains become a wildcard).
+_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}", "*") if MAP_TILE_URL.startswith("http") else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The phone's location (GPS point of a report) and camera for this site only; every other powerful feature off.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": ["self"],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "hid": [],
+    "midi": [],
+    "display-capture": [],
+    "browsing-topics": [],
 }
 
 LOGGING = {

@@ -1,7 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from surveys import map_views, offline
 from surveys.api import DESCRIPTION as API_DESCRIPTION
@@ -14,7 +14,9 @@ urlpatterns = [
     path("api/v1/", include("surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
          name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as its own request (?script): no inline script, as the
+    # Content-Security-Policy requires.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # The maps' one GeoJSON endpoint: codes, not words, so one URL (and one cached answer) for every language.
     path("map/features.geojson", map_views.map_features, name="map_features"),
 ]

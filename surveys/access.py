@@ -17,6 +17,7 @@ from django.http import Http404
 
 from surveys.models import (
     AdminArea,
+    DeviceToken,
     Donor,
     Organisation,
     PendingPhoto,
@@ -326,6 +327,24 @@ def can_manage_lookups(user) -> bool:
 def can_reassign_reports(user) -> bool:
     """Changing a report's organisation, team or author, or picking any organisation's grant or site: administrators."""
     return role(user) == Role.ADMINISTRATOR
+
+
+# Accounts ---------------------------------------------------------------------------------------------------------------
+
+
+def tokens_of(user) -> QuerySet:
+    """The API tokens a user may list and revoke outside admin: their own, still valid. Administrators manage
+    everyone's in admin."""
+    if user is None or not user.is_authenticated:
+        return DeviceToken.objects.none()
+    return DeviceToken.objects.live().filter(user=user)
+
+
+def get_token_for_user(user, pk) -> DeviceToken:
+    try:
+        return tokens_of(user).get(pk=pk)
+    except (DeviceToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 # Maps ------------------------------------------------------------------------------------------------------------------

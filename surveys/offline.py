@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 # Static files every field page needs, whatever the language: cached when the service worker installs.
-SHELL_STATIC = ["css/app.css", "js/outbox.js", "js/forms.js", "js/photos.js", "js/drafts.js", "icons/icon-192.png"]
+SHELL_STATIC = ["css/app.css", "js/page.js", "js/outbox.js", "js/forms.js", "js/photos.js", "js/drafts.js", "icons/icon-192.png"]
 # The stylesheet of each text direction: cached with the pages of a language.
 SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",
                 True: "vendor/bootstrap-5.3.9/trimmed/bootstrap.rtl.min.css"}

@@ -116,3 +116,4 @@ def roles() -> None:
     from django.apps import apps
 
     importlib.import_module("surveys.migrations.0002_roles").forward(apps, None)
+    importlib.import_module("surveys.migrations.0004_i11d_device_tokens").administrators_unlock_accounts(apps, None)

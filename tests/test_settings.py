@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k7#Qw9!zR2@mT5$vX8^bN1&cL4*pF6(hJ3)dS0-gY7+eU2=aW9"  # 51 characters, many different ones
 
 
 def start(**env):
@@ -25,17 +26,41 @@ def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
 
 
 def test_it_refuses_to_start_without_allowed_hosts_when_debug_is_off():
-    result = start(SECRET_KEY="x" * 50)
+    result = start(SECRET_KEY=GOOD_KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
 
 
 def test_debug_is_off_unless_asked_for():
-    assert start(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org").stdout.strip() == "False"
+    assert start(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.org").stdout.strip() == "False"
     assert start(DEBUG="1").stdout.strip() == "True"
 
 
 def test_it_refuses_a_yes_ish_debug_value():
-    result = start(DEBUG="yes", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    result = start(DEBUG="yes", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "DEBUG must be 1/true or 0/false" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_when_debug_is_off():
+    result = start(SECRET_KEY="abcde", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_it_refuses_a_long_but_repetitive_secret_key():
+    result = start(SECRET_KEY="abcd" * 20, ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_a_key_at_the_thresholds_starts_and_one_below_does_not():
+    assert start(SECRET_KEY="abcde" * 10, ALLOWED_HOSTS="example.org").stdout.strip() == "False"  # the thresholds
+    assert start(SECRET_KEY=GOOD_KEY[:49], ALLOWED_HOSTS="example.org").returncode != 0
+    assert start(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.org").stdout.strip() == "False"
+
+
+def test_it_refuses_djangos_generated_insecure_key():
+    result = start(SECRET_KEY="django-insecure-" + GOOD_KEY, ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy
 
 from surveys import access
+from surveys.admin.accounts import send_password_reset
 from surveys.admin.common import AdministratorsManage
 from surveys.models import AdminArea, Donor, Organisation, Project, Team, User
 
@@ -66,6 +67,7 @@ class FieldUserAdmin(AdministratorsManage, UserAdmin):
     list_filter = ["groups", "organisation", "is_active", "is_staff"]
     list_select_related = ["organisation", "team"]
     filter_horizontal = ["groups", "user_permissions", "projects"]
+    actions = [send_password_reset]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -8,8 +8,13 @@ Survey, clearance and risk-education (EORE) reports of demining field teams, the
 they describe, and the lookups a phone keeps offline.
 
 **Authentication.** The web app's session (send the `X-CSRFToken` header from the `csrftoken` cookie on POST, PUT
-and PATCH), or a token: `POST /api/v1/auth/token/` with `username` and `password`, then send
-`Authorization: Token <token>`. What you see and may change is decided by your role, as on the web pages: field
+and PATCH; the phone's own app works this way), or a token for another device or a script:
+`POST /api/v1/auth/token/` with `username`, `password` and a `device` name, then send
+`Authorization: Token <token>`. Each call makes a new token for one device; it is shown only then, and expires at
+its `expiry` (30 days unless configured otherwise): get a new one then. `GET /api/v1/auth/tokens/` lists your
+tokens, `DELETE /api/v1/auth/tokens/{id}/` revokes one at once (a lost phone). After too many wrong passwords the
+account is locked, on the token endpoint as on the sign-in pages: **429** with `"code": "account_locked"` until
+the cool-off passes or an administrator unlocks it. What you see and may change is decided by your role, as on the web pages: field
 collectors see their team's reports and change their own drafts and returned reports; supervisors see their
 organisation's; donor viewers see approved reports of their grants, with coordinates of sites not yet cleared
 rounded to about 1 km and no photos; administrators see everything.
@@ -31,7 +36,8 @@ API shows them; fields left out and server-set fields are not compared; explosiv
 **Errors.** 400: the body is not valid JSON, or a field is wrong: an object of field name → list of messages, with
 rules that span fields under `non_field_errors`; nothing was stored. 403: your role may not do this. 404: no such
 record, or not yours to see. 409: a conflict as above, or the report's state does not allow the change (e.g. it is
-already submitted). 429: too many requests; wait the seconds in `Retry-After`.
+already submitted). 413: the request body is larger than the server accepts (about 16 MB; photos are at most
+15 MB). 429: too many requests; wait the seconds in `Retry-After`.
 
 **Lists** are paginated with `limit` and `offset` (`count`, `next`, `previous`, `results`); the limit is capped.
 """

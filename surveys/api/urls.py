@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from surveys.api import views
 from surveys.api.indicators import IndicatorsView
+from surveys.api.tokens import DeviceTokenViewSet, TokenView
 
 app_name = "api"
 
@@ -17,10 +18,11 @@ router.register("photos", views.PhotoViewSet, basename="photo")
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("admin-areas", views.AdminAreaViewSet, basename="admin-area")
 router.register("explosive-items", views.ExplosiveItemViewSet, basename="explosive-item")
+router.register("auth/tokens", DeviceTokenViewSet, basename="token")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     *router.urls,
 ]

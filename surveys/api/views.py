@@ -21,14 +21,12 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from surveys import access, views, workflow
@@ -460,24 +458,3 @@ class MeView(APIView):
             "projects": projects, "can_create_reports": can_create, "can_review": access.can_review(user),
             "can_view_photos": access.can_view_photos(user),
         }).data)
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (made on first use)."""
-
-    permission_classes = []
-    # Password guessing: limited per address like every anonymous request.
-    throttle_classes = [AnonRateThrottle]
-
-    @extend_schema(
-        summary="Get your API token",
-        request=inline_serializer("TokenRequest", {
-            "username": serializers.CharField(help_text="Your sign-in name."),
-            "password": serializers.CharField(help_text="Your password."),
-        }),
-        responses={200: inline_serializer("Token", {
-            "token": serializers.CharField(help_text="Send it as the header Authorization: Token <token>."),
-        }), 400: ERRORS_400},
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)

@@ -3,8 +3,9 @@ from surveys.models.pending import PendingPhoto
 from surveys.models.people import AdminArea, Donor, Organisation, Project, Team, User
 from surveys.models.reports import ClearanceReport, EoreSession, ExplosiveItem, Photo, Report, ReviewEvent, SurveyReport
 from surveys.models.sites import Site
+from surveys.models.tokens import DeviceToken
 
 __all__ = [
-    "AdminArea", "ClearanceReport", "Donor", "EoreSession", "ExplosiveItem", "Organisation", "PendingPhoto", "Photo",
+    "AdminArea", "ClearanceReport", "DeviceToken", "Donor", "EoreSession", "ExplosiveItem", "Organisation", "PendingPhoto", "Photo",
     "Project", "Report", "ReviewEvent", "Site", "SurveyReport", "Team", "User",
 ]
