@@ -1,9 +1,10 @@
-# Two commands: `make run` (set up and serve the demo on SQLite) and `make test` (set up and pass the suite).
+# `make run` (set up and serve the demo on SQLite), `make serve` (serve as in production: bin/serve) and `make test`
+# (set up and pass the suite).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench messages css clean
+.PHONY: run serve test lint bench messages css clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +23,10 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production serve: gunicorn, DEBUG off, migrations, static files, a secret key kept in var/ (see bin/serve, README).
+serve: $(VENV)/.runtime
+	bin/serve
 
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 /usr/bin/chromium:

@@ -28,7 +28,8 @@ NOTES = ["", "", "", "Cleared to 30 cm; no further evidence.", "=SUM(A1:A3)", "Ù
 def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | None = None) -> SimpleNamespace:
     """Configure and start Django on a throwaway database; returns what a child process needs to reach it."""
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    # Long and varied enough for the settings check, which refuses weak keys even here.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-for-production-0123456789")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["SECURE_COOKIES"] = "0"
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory

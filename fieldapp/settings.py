@@ -90,6 +90,15 @@ INSTALLED_APPS = [
     "csp",
 ]
 
+# Middleware order (issue 11): whitenoise answers static files itself (pre-compressed by collectstatic) before the
+# rest runs; every other response then passes through GZipMiddleware on its way out.
+#
+# Compressing HTML and BREACH: BREACH recovers a secret from a compressed page's length when an attacker can make the
+# page reflect guesses next to it. Two mitigations make it impractical here: Django ≥ 4.2's GZipMiddleware adds
+# 0–100 random bytes to the gzip header's file name on every response (`max_random_bytes`, "Heal The BREACH"), so
+# lengths do not line up across requests, and CSRF tokens are masked with a fresh random value in every response, so
+# the secret itself never repeats. Pages are 5–6 times smaller gzipped, which a collector on 3G feels.
+# fieldapp.middleware.GZipMiddleware is Django's, skipping photos (JPEG gains nothing from gzip, only CPU is spent).
 MIDDLEWARE = [
     # First: refuses an oversized body from its Content-Length before anything reads it.
     "surveys.middleware.RequestBodyLimitMiddleware",
@@ -97,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fieldapp.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "surveys.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,8 +182,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Photos of hazards and of children: stored outside static/, never served by URL, only through the access-checked
 # photo view.
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
+# --- Photo storage (issue 11) ---
+# Local disk (MEDIA_ROOT) is the embedded default. AWS_STORAGE_BUCKET_NAME selects any S3-compatible object store
+# through django-storages (AWS S3, MinIO, SeaweedFS, Ceph...): AWS_S3_ENDPOINT_URL for a store that is not AWS,
+# AWS_S3_REGION_NAME, and the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or any other source boto3 reads:
+# an instance role...). The bucket stays private: objects are written with no ACL (the bucket's own, private), and the
+# app never hands out their URLs. The access-checked photo view (surveys.views.photo) reads each photo from the store
+# and streams it, so the access check stays authoritative on every request; a presigned URL would be valid for anyone
+# holding it until it expires. file_overwrite off: two uploads of one photo racing each other get distinct names, so
+# the loser deleting its copy cannot delete the winner's (surveys.photos.add_photo).
+PHOTO_BUCKET_STORAGE = None
+if os.getenv("AWS_STORAGE_BUCKET_NAME"):
+    PHOTO_BUCKET_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.getenv("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.getenv("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for some self-hosted stores
+            "location": os.getenv("AWS_LOCATION", ""),  # a key prefix, to share a bucket
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+PHOTO_DISK_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}},
+    "default": PHOTO_BUCKET_STORAGE or PHOTO_DISK_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -187,6 +223,24 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "0" if DE
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 if envbool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The load balancer's health check (/healthz) answers over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Shared state (issue 11) ---
+# Every process and every server must see the same counters (API throttles), sessions and locks: the cache is shared,
+# never per process. By default it is a table in the database (created by `manage.py createcachetable`, which every
+# `migrate` runs: surveys/apps.py); REDIS_URL (redis://host:6379/0) selects Redis, the
+# better choice for several app servers: no database write per throttled request. With Redis, sessions are read from
+# the cache and written through to the database (cached_db), so a Redis restart signs nobody out.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "fieldapp")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fieldapp_cache",
+                          "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "fieldapp")}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -338,9 +392,12 @@ PERMISSIONS_POLICY = {
     "browsing-topics": [],
 }
 
+# --- Logging (issue 11) ---
+# To standard output, one line per record: the process manager or container runtime collects and rotates it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from fieldapp import health
 from surveys import map_views, offline
 from surveys.api import DESCRIPTION as API_DESCRIPTION
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # for the load balancer: no sign-in, no language prefix
     path("i18n/", include("django.conf.urls.i18n")),
     # The service worker controls the pages below its own path: it is served from the root, in every language.
     path("sw.js", offline.service_worker, name="service_worker"),

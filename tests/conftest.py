@@ -1,5 +1,7 @@
 """Personas: a field collector, a supervisor, a donor viewer, an administrator, and outsiders of another organisation."""
 
+import os
+import uuid
 
 import pytest
 from django.utils import translation
@@ -78,9 +80,38 @@ def english():
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Each test stores photos under its own temporary folder, never in the project's var/media."""
+    """Each test stores photos under its own temporary folder, never in the project's var/media.
+
+    With S3_TEST_ENDPOINT set (CI starts SeaweedFS), photos go to that S3 server instead, each test under its own key
+    prefix in the bucket S3_TEST_BUCKET: the whole suite then runs with photos in object storage.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    if s3_test_storage is not None:
+        settings.STORAGES = {**settings.STORAGES, "default": s3_test_storage(f"test-{uuid.uuid4().hex}")}
     return settings.MEDIA_ROOT
+
+
+S3_TEST_ENDPOINT = os.getenv("S3_TEST_ENDPOINT", "")
+
+
+def _s3_test_storage(prefix: str) -> dict:
+    """The settings of a storage in the test S3 server, under `prefix`, the same options as production's."""
+    from django.conf import settings
+
+    base = settings.PHOTO_BUCKET_STORAGE or {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "default_acl": None, "file_overwrite": False, "querystring_auth": True, "querystring_expire": 300}}
+    return {"BACKEND": base["BACKEND"], "OPTIONS": {
+        **base["OPTIONS"], "bucket_name": os.getenv("S3_TEST_BUCKET", "fieldapp-test"), "endpoint_url": S3_TEST_ENDPOINT,
+        "region_name": os.getenv("S3_TEST_REGION", "us-east-1"), "location": prefix,
+        "access_key": os.getenv("S3_TEST_ACCESS_KEY", ""), "secret_key": os.getenv("S3_TEST_SECRET_KEY", "")}}
+
+
+s3_test_storage = _s3_test_storage if S3_TEST_ENDPOINT else None
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("s3") and not S3_TEST_ENDPOINT:
+        pytest.skip("needs an S3 server: set S3_TEST_ENDPOINT (CI starts SeaweedFS; see .ci/run)")
 
 
 @pytest.fixture(scope="session")

@@ -16,3 +16,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Users are made by the dozen in tests: a fast hash (never used outside the suite).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The cache: the project's default (a database table) costs queries that tests counting queries would see, and a
+# test without database access could not clear it. So the suite keeps it in memory, except when REDIS_URL is set
+# (CI's PostgreSQL run), where every test uses the real shared Redis cache. tests/test_shared_state.py tests the
+# database cache and Redis across processes themselves.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from PIL import Image
 
 from surveys import photos
@@ -24,8 +25,13 @@ def report(collector):
     return f.survey(collector)
 
 
-def stored_files(media_root) -> list:
-    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+def stored_files(folder: str = "") -> list[str]:
+    """Every file in the photo storage: the test's disk folder, or its prefix in the bucket (S3_TEST_ENDPOINT)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored on disk yet
+        return []
+    return [folder + name for name in files] + [f for sub in folders for f in stored_files(f"{folder}{sub}/")]
 
 
 def refuse(report, collector, data: bytes, name: str = "photo.jpg") -> str:
@@ -43,6 +49,7 @@ def test_it_stores_a_camera_photo_downscaled_upright_and_without_metadata(report
     photo, created = photos.add_photo(report, images.upload(camera_photo), collector, caption="North wall")
 
     assert created
+    assert sorted(stored_files()) == sorted([photo.image.name, photo.thumbnail.name])
     photo.refresh_from_db()
     with Image.open(photo.image.open("rb")) as stored:
         assert stored.format == "JPEG"
@@ -129,7 +136,7 @@ def test_it_refuses_a_truncated_jpeg(report, collector, media_root):
     message = refuse(report, collector, images.truncated_jpeg())
 
     assert "damaged or incomplete" in message
-    assert not Photo.objects.exists() and stored_files(media_root) == []
+    assert not Photo.objects.exists() and stored_files() == []
 
 
 def test_it_refuses_a_png_decompression_bomb(report, collector, media_root):
@@ -139,28 +146,28 @@ def test_it_refuses_a_png_decompression_bomb(report, collector, media_root):
     message = refuse(report, collector, bomb, "bomb.png")
 
     assert "too many pixels" in message
-    assert not Photo.objects.exists() and stored_files(media_root) == []
+    assert not Photo.objects.exists() and stored_files() == []
 
 
 def test_it_refuses_an_image_over_the_pixel_limit_below_pillows_own(report, collector, media_root):
     message = refuse(report, collector, images.png_bomb(8_000, 7_000), "big.png")
 
     assert "too many pixels" in message and "56 megapixels" in message
-    assert stored_files(media_root) == []
+    assert stored_files() == []
 
 
 def test_it_refuses_a_text_file_renamed_jpg(report, collector, media_root):
     message = refuse(report, collector, images.text_as_jpg(), "notes.jpg")
 
     assert "not a photo we can read" in message
-    assert not Photo.objects.exists() and stored_files(media_root) == []
+    assert not Photo.objects.exists() and stored_files() == []
 
 
 def test_it_refuses_a_jpeg_with_a_script_appended(report, collector, media_root):
     message = refuse(report, collector, images.jpeg_with_script())
 
     assert "something other than an image" in message
-    assert not Photo.objects.exists() and stored_files(media_root) == []
+    assert not Photo.objects.exists() and stored_files() == []
 
 
 def test_it_refuses_a_jpeg_with_a_script_in_its_comment(report, collector):
@@ -269,7 +276,7 @@ def test_a_refused_photo_sent_ahead_gets_its_message_and_stores_nothing(client, 
 
     assert response.status_code == 400
     assert "something other than an image" in response.json()["error"]
-    assert not PendingPhoto.objects.exists() and stored_files(media_root) == []
+    assert not PendingPhoto.objects.exists() and stored_files() == []
 
 
 def test_only_the_person_who_chose_a_waiting_photo_sees_it(client, collector, teammate, supervisor):
