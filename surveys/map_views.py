@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from surveys import access, maps
@@ -31,7 +30,6 @@ FILTER_FIELDS = ("date_from", "date_to", "project", "donor", "organisation", "go
 
 
 @require_GET
-@gzip_page  # the body holds no secret and echoes nothing from the request: compressing it is safe (BREACH)
 def map_features(request):
     """GeoJSON of one layer for one view of the map (see surveys/maps.py). Private, revalidated by ETag."""
     user = request.user
