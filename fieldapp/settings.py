@@ -213,7 +213,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "surveys.storage.StaticFilesStorage"  # whitenoise's, with ES module imports hashed too
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -264,6 +264,14 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with size and depth limits checked before parsing (a deeply nested body was a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "surveys.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # 400s also carry every validation error under "errors", keyed by path (items.0.quantity): see surveys.api.
+    "EXCEPTION_HANDLER": "surveys.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "surveys.api.pagination.Pagination",

@@ -329,6 +329,18 @@ def can_reassign_reports(user) -> bool:
     return role(user) == Role.ADMINISTRATOR
 
 
+def reports_to_correct(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Reports returned for correction that this user may correct (can_edit_report's rule, as a query): listed first
+    on their home page until corrected."""
+    queryset = visible_reports(user, queryset).filter(status=Report.Status.RETURNED)
+    r = role(user)
+    if r == Role.ADMINISTRATOR:
+        return queryset.none()  # an administrator may fix any of them, but none is theirs to correct
+    if r != Role.COLLECTOR:
+        return queryset.none()
+    return queryset.filter(captured_by=user, team_id=user.team_id)
+
+
 # Accounts ---------------------------------------------------------------------------------------------------------------
 
 

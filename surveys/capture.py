@@ -1,4 +1,16 @@
-"""Saving what a field worker entered on a report form: the report, its item lines and its photos, then, if asked,
+"""Capturing a report, whatever the door (the HTML form, the REST API): the doors only translate their input and
+output; this module owns what capturing means.
+
+- Who owns a new report: assign_owner (organisation, team, captured_by).
+- Which sites and grants the capturer may choose: site_choices, project_choices (asking surveys.access).
+- Values derived from others: derive_defaults (site name from the chosen site, the EORE total from its grid).
+- Digits as a phone keyboard types them: normalise (surveys.rules.normalise_digits, the one place it happens).
+- What a report must meet: the shared rule set (surveys.rules), which the models' clean() applies for every door.
+- Idempotency by device UUID: save_report answers a repeated or concurrent post of the same UUID with the stored
+  report, as the API does, never with an error.
+- Photos, and the flags of the report and its peers (surveys.flags.refresh_with_peers).
+
+Saving what a field worker entered on a report form: the report, its item lines and its photos, then, if asked,
 submitting it through the workflow.
 
 Why photos wait as PendingPhoto rows: a report cannot be stored until it is valid (the database refuses incomplete
@@ -20,12 +32,72 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys import access, flags, photos, workflow
-from surveys.forms import PhotoListForm
-from surveys.models import PendingPhoto, Report
+from surveys import access, flags, photos, rules, workflow
+from surveys.models import EoreSession, PendingPhoto, Project, Report, Site, SurveyReport
 
 # A pending photo whose form was abandoned is removed after this long.
 PENDING_MAX_AGE = timedelta(days=7)
+
+
+# Owner, choices, derived values, digits -------------------------------------------------------------------------------
+
+
+def assign_owner(report: Report, user) -> Report:
+    """A new report belongs to the capturer, their team and the team's organisation (the one place this is set)."""
+    report.captured_by = user
+    report.team = user.team
+    report.organisation_id = user.team.organisation_id
+    return report
+
+
+def site_choices(user, report: Report | None = None):
+    """Sites the user may put on a report: their team's and their organisation's unheld ones (an administrator, any
+    they see); a report keeps the site it already has."""
+    sites = access.visible_sites(user) if access.can_reassign_reports(user) else access.capture_sites(user)
+    current = getattr(report, "site_id", None) if report is not None and report.pk else None
+    if current:
+        sites = sites | Site.objects.filter(pk=current)
+    return sites.distinct()
+
+
+# What a door answers when a site or grant outside these choices is sent (a form's "invalid choice", the API's
+# "does not exist"): the same words on both.
+CHOICE_MESSAGES = {
+    "site": _("This site is not one you may report on: choose one of your team's sites."),
+    "project": _("This grant is not one of your organisation's."),
+}
+
+
+def project_choices(user, report: Report | None = None):
+    """Grants the user may put on a report: their organisation's, or the stored report's organisation's."""
+    if report is not None and report.pk and report.organisation_id:
+        return Project.objects.filter(organisation_id=report.organisation_id)
+    return access.selectable_projects(user)
+
+
+def derive_defaults(report: Report) -> Report:
+    """Fill the values derived from others, before the rules run: a survey's site name from the chosen site, a
+    session's total from its sex × age grid (when left empty)."""
+    if isinstance(report, SurveyReport) and not report.site_name and report.site_id:
+        report.site_name = report.site.name
+    if isinstance(report, EoreSession) and report.total_participants is None:
+        parts = [getattr(report, name) for name in _grid_fields()]
+        if all(isinstance(part, int) or part is None for part in parts):
+            report.total_participants = sum(part or 0 for part in parts)
+    return report
+
+
+def _grid_fields() -> list[str]:
+    return next(r for r in rules.rules_for("eore") if r.kind == "sum_equals").params["fields"]
+
+
+def normalise(report_type: str, data: dict, scope: str = "report") -> dict:
+    """Latin digits in every number and date a phone sent (a copy; other values as they are)."""
+    numeric = {r.field for r in rules.rules_for(report_type, scope) if r.kind in ("number", "date")}
+    return {key: rules.normalise_digits(value) if key in numeric else value for key, value in data.items()}
+
+
+# Photos ---------------------------------------------------------------------------------------------------------------
 
 
 def hold_photo(user, form_uuid: uuid.UUID, upload, *, photo_id: uuid.UUID | None = None, caption: str = "",
@@ -49,7 +121,7 @@ def hold_photo(user, form_uuid: uuid.UUID, upload, *, photo_id: uuid.UUID | None
     processed = photos.process(upload)
     pending = PendingPhoto(
         id=photo_id, form_uuid=form_uuid, uploaded_by=user, caption=caption[:300],
-        taken_at=taken_at or processed.taken_at,
+        taken_at=photos.plausible_taken_at(taken_at) or photos.plausible_taken_at(processed.taken_at),
         latitude=latitude if latitude is not None else processed.latitude,
         longitude=longitude if longitude is not None else processed.longitude,
     )
@@ -105,7 +177,7 @@ def photos_on_form(user, report: Report | None, form_uuid) -> list:
     return stored + list(access.pending_photos(user, form_uuid))
 
 
-def update_pending(photo_list: PhotoListForm) -> None:
+def update_pending(photo_list) -> None:
     """Captions and removals of waiting photos take effect at once, whether or not the rest of the form is valid."""
     for pending, caption, remove in photo_list.changes(pending=True):
         if remove:
@@ -130,28 +202,47 @@ def attach_pending(report: Report, user) -> list[str]:
     return problems
 
 
-def save_report(form, items, photo_list: PhotoListForm, user, *, submit: bool) -> tuple[Report, list[str]]:
+def save_report(form, items, photo_list, user, *, submit: bool) -> tuple[Report, list[str]]:
     """Store a valid report form with its item lines (or None) and photo changes; submit it if asked.
 
     Returns the report and the messages of anything refused on the way (a photo, or the submission itself); what
-    was refused is said, and everything else stays saved.
+    was refused is said, and everything else stays saved. A new report whose device UUID another request stored
+    meanwhile (the same form posted twice at once) is answered with that stored report, as the API answers a resend.
     """
-    with transaction.atomic():
-        report = form.save()
-        if items is not None:
-            items.instance = report
-            items.save()
-        for photo, caption, remove in photo_list.changes(pending=False):
-            if remove:
-                photos.delete_photo(photo)
-            elif caption != photo.caption:
-                photo.caption = caption
-                photo.save(update_fields=["caption"])
+    try:
+        with transaction.atomic():
+            report = form.save()
+            if items is not None:
+                items.instance = report
+                items.save()
+            for photo, caption, remove in photo_list.changes(pending=False):
+                if remove:
+                    photos.delete_photo(photo)
+                elif caption != photo.caption:
+                    photo.caption = caption
+                    photo.save(update_fields=["caption"])
+    except IntegrityError:
+        stored = stored_resend(form.instance.uuid, user)
+        if stored is None:
+            raise
+        form.instance.pk = None
+        report = stored
     problems = attach_pending(report, user)
-    flags.refresh_flags(report)
-    if submit:
+    flags.refresh_with_peers(report)
+    if submit and report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
         try:
             report = workflow.submit(report, user)
         except workflow.TransitionError as exc:
             problems.append(str(exc))
     return report, problems
+
+
+def stored_resend(report_uuid, user) -> Report | None:
+    """The report already stored under a device UUID, when the user may see it (a resend), else None."""
+    try:
+        found = Report.objects.filter(uuid=report_uuid).first()
+    except ValidationError:
+        return None
+    if found is None or not access.can_view_report(user, found):
+        return None
+    return found.specific

@@ -1,4 +1,11 @@
-"""Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them."""
+"""Review flags: rules that only warn. They never stop a worker saving or submitting; a supervisor filters on them.
+
+Two flags depend on other reports: "likely duplicate" (another report of the team for the same place and day) and
+"area over-run" (the site's approved clearances). Whenever a report is saved or moves (submit, approve, return,
+reopen), refresh_with_peers recomputes its flags and those of the reports whose flags depend on it, in the same
+transaction, so A is flagged when its later duplicate B arrives, and an earlier clearance's over-run appears when
+other clearances of its site are approved (and goes when one is reopened).
+"""
 
 import operator
 from functools import reduce
@@ -51,18 +58,21 @@ def no_photo(report: Report) -> bool:
     return report.pk is None or not report.photos.exists()
 
 
+def _duplicate_candidates(report: Report):
+    """Other reports of the same type by the same team for the same site (or site name, or place) on the same day."""
+    qs = type(report).objects.filter(team_id=report.team_id, activity_date=report.activity_date).exclude(pk=report.pk)
+    if isinstance(report, ClearanceReport):
+        return qs.filter(site_id=report.site_id)
+    if isinstance(report, SurveyReport):
+        return qs.filter(site_id=report.site_id) if report.site_id else qs.filter(site_name__iexact=report.site_name)
+    return qs.filter(place_name__iexact=report.place_name)
+
+
 def likely_duplicate(report: Report) -> bool:
     """Another report of the same type by the same team for the same site (or site name) on the same day."""
     if report.pk is None and not report.team_id:
         return False
-    qs = type(report).objects.filter(team_id=report.team_id, activity_date=report.activity_date).exclude(pk=report.pk)
-    if isinstance(report, ClearanceReport):
-        qs = qs.filter(site_id=report.site_id)
-    elif isinstance(report, SurveyReport):
-        qs = qs.filter(site_id=report.site_id) if report.site_id else qs.filter(site_name__iexact=report.site_name)
-    else:
-        qs = qs.filter(place_name__iexact=report.place_name)
-    return qs.exists()
+    return _duplicate_candidates(report).exists()
 
 
 RULES = {
@@ -86,6 +96,55 @@ def refresh_flags(report: Report, save: bool = True) -> list[str]:
     if save and changed:
         Report.objects.filter(pk=report.pk).update(**{f: getattr(report, f) for f in changed})
     return changed
+
+
+def duplicate_peers(report: Report) -> list[Report]:
+    """The reports whose "likely duplicate" flag may change with this one: its duplicate candidates now, and the
+    team's reports of its type flagged as duplicates (one may just have lost its twin)."""
+    report = report.specific
+    if not report.team_id:
+        return []
+    model = type(report)
+    candidates = Q(pk__in=_duplicate_candidates(report).values("pk")) | Q(team_id=report.team_id, flag_duplicate=True)
+    return list(model.objects.filter(candidates).exclude(pk=report.pk).order_by("pk"))
+
+
+def refresh_with_peers(report: Report) -> list[str]:
+    """Recompute the flags of a saved report, then the flags of other reports that depend on it: "likely duplicate"
+    of its duplicate peers, "area over-run" of every clearance of its site. Returns the report's changed flags."""
+    changed = refresh_flags(report)
+    for peer in duplicate_peers(report):
+        value = likely_duplicate(peer)
+        if peer.flag_duplicate != value:
+            Report.objects.filter(pk=peer.pk).update(flag_duplicate=value)
+    site_id = getattr(report.specific, "site_id", None)
+    if isinstance(report.specific, ClearanceReport) and site_id:
+        refresh_site(site_id)
+    return changed
+
+
+def refresh_site(site_id: int) -> None:
+    """Recompute "area over-run" of every clearance of a site (its estimate or its approved figures changed), in a
+    fixed number of queries whatever the number of reports: the same rule as area_overrun(), from one sum."""
+    from surveys.models import Site
+
+    estimated = Site.objects.filter(pk=site_id).values_list("estimated_area_m2", flat=True).first()
+    clearances = list(ClearanceReport.objects.filter(site_id=site_id).values(
+        "pk", "status", "cancelled_area_m2", "reduced_area_m2", "cleared_area_m2", "flag_area_overrun"))
+
+    def released(row) -> int:
+        return row["cancelled_area_m2"] + row["reduced_area_m2"] + row["cleared_area_m2"]
+
+    approved = sum(released(row) for row in clearances if row["status"] == Report.Status.APPROVED)
+    flips: dict[bool, list[int]] = {True: [], False: []}
+    for row in clearances:
+        others = approved - (released(row) if row["status"] == Report.Status.APPROVED else 0)
+        value = bool(estimated) and others + released(row) > estimated
+        if value != row["flag_area_overrun"]:
+            flips[value].append(row["pk"])
+    for value, ids in flips.items():
+        if ids:
+            Report.objects.filter(pk__in=ids).update(flag_area_overrun=value)
 
 
 # The review queue ------------------------------------------------------------------------------------------------------

@@ -1,19 +1,27 @@
-"""Forms of the field pages. They clean and normalise what a worker typed (digits, dates, choices); rules that span
-fields live in the models' clean(), which a ModelForm runs, so the server checks the same rules whatever the client.
+"""Forms of the field pages: they translate what a worker typed into values (digits, dates, choices) and show the
+errors beside their fields. What a report must meet is the shared rule set (surveys.rules), which the models' clean()
+applies and a ModelForm runs; the form fields of ruled fields carry no rule of their own (no required, bounds or
+length), only the rule set's message for a value that does not parse. Owner, choices and derived values come from the
+capture service (surveys.capture).
 
-Numbers: phones with an Arabic keyboard type Arabic-Indic (٠١٢٣) or Persian (۰۱۲۳) digits and the Arabic decimal
-separator (٫). Every number and date field of these forms goes through normalise_digits (the one place this happens),
-and is rendered as a text input with `inputmode`, which brings up the numeric keypad without the browser's own number
-parsing (which refuses those digits).
+Numbers: phones with an Arabic keyboard type Arabic-Indic (٠١٢٣) or Persian (۰۱۲۳) digits, the Arabic decimal
+separator (٫) and the minus sign (−). Every number and date field of these forms goes through rules.normalise_digits
+(the one place this happens, shared with the API), and is rendered as a text input with `inputmode`, which brings up
+the numeric keypad without the browser's own number parsing (which refuses those digits).
 """
 
+import json
+
 from django import forms
+from django.core import validators as v
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import construct_instance
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys import access, geo
+from surveys import capture, geo, rules
 from surveys.models import (
     AGE_BANDS,
     PARTICIPANT_FIELDS,
@@ -25,24 +33,10 @@ from surveys.models import (
     ExplosiveItem,
     PendingPhoto,
     Photo,
-    Project,
     SurveyReport,
 )
 
-# Arabic-Indic and Persian digits to Latin, the Arabic decimal separator and the minus sign to ASCII; thousands
-# separators (Arabic, spaces) dropped.
-_DIGITS = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫−",
-    "01234567890123456789.-",
-    "٬\u00a0\u202f\u2009 ",
-)
-
-
-def normalise_digits(value):
-    """Latin digits for whatever digits the phone's keyboard typed."""
-    if isinstance(value, str):
-        return value.translate(_DIGITS)
-    return value
+normalise_digits = rules.normalise_digits
 
 
 class _Digits:
@@ -51,8 +45,17 @@ class _Digits:
     inputmode = "numeric"
     widget = forms.TextInput
 
+    number: str | None = None  # "int", "float" or "decimal": read by rules.parse_number, as the API and the phone do
+
     def to_python(self, value):
-        return super().to_python(normalise_digits(value))
+        value = normalise_digits(value)
+        if self.number is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            parsed = rules.parse_number(value, integer=self.number == "int")
+        except rules.Invalid:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return float(parsed) if self.number == "float" else parsed
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -62,15 +65,17 @@ class _Digits:
 
 
 class IntegerField(_Digits, forms.IntegerField):
-    pass
+    number = "int"
 
 
 class FloatField(_Digits, forms.FloatField):
     inputmode = "decimal"
+    number = "float"
 
 
 class DecimalField(_Digits, forms.DecimalField):
     inputmode = "decimal"
+    number = "decimal"
 
 
 class DateInput(forms.DateInput):
@@ -106,6 +111,93 @@ def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
+class OutlineField(forms.CharField):
+    """The outline drawn on the map, as GeoJSON text. Parsed with the depth and size limits of rules.safe_json_loads
+    (deeply nested JSON would exhaust the standard parser); the outline rule judges what it holds."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return rules.safe_json_loads(value)
+        except (ValueError, TypeError):
+            raise ValidationError(geo.OUTLINE_MESSAGE, code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, dict | list):
+            return json.dumps(value)
+        return value
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
+class SafeJSONField(forms.JSONField):
+    """JSON typed in the admin, parsed within the limits of rules.safe_json_loads (never a RecursionError)."""
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or isinstance(value, list | dict | int | float):
+            return super().to_python(value)
+        try:
+            return rules.safe_json_loads(value)
+        except (ValueError, TypeError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        try:
+            return rules.safe_json_loads(data) if data not in (None, "") else None
+        except (ValueError, TypeError):
+            return forms.fields.InvalidJSONInput(data)
+
+
+# Lines to the rule set -------------------------------------------------------------------------------------------------
+
+_RULE_VALIDATORS = (v.MinValueValidator, v.MaxValueValidator, v.MaxLengthValidator, v.DecimalValidator,
+                    v.ProhibitNullCharactersValidator)
+
+
+def follow_rules(fields: dict, report_type: str, scope: str = "report") -> None:
+    """Leave the ruled fields' checks to the rule set: not required here, no bounds, lengths or digits limits of their
+    own; a value that does not parse gets the rule set's message."""
+    ruled = rules.fields(report_type, scope)
+    for name, field in fields.items():
+        if name not in ruled:
+            continue
+        field.required = False
+        field.validators = [x for x in field.validators if not isinstance(x, _RULE_VALIDATORS)]
+        for attr in ("min_value", "max_value", "max_length", "max_digits", "decimal_places"):
+            if hasattr(field, attr):
+                setattr(field, attr, None)
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs.pop("min", None)
+        field.widget.attrs.pop("max", None)
+        for rule in rules.rules_for(report_type, scope):
+            if rule.field != name:
+                continue
+            if rule.kind in ("number", "date"):
+                field.error_messages["invalid"] = rule.invalid_message
+            elif rule.kind == "choice":
+                field.error_messages["invalid_choice"] = rule.message
+
+
+class RuledFormMixin:
+    """A ModelForm whose model is a surveys.models.RuledModel: every rule of the set runs on every ruled field the
+    form holds, including those left empty, so the form shows all errors at once."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        ruled = self.instance.rule_fields()
+        return {name for name in exclude if not (name in ruled and name in self.fields and name not in self._errors)}
+
+
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AdminArea) -> str:
         return f"{obj} · {obj.get_level_display()}"
@@ -131,7 +223,7 @@ COMMON_FIELDS = [
 ]
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(RuledFormMixin, forms.ModelForm):
     """What every report form shares: when, where (with GPS and an optional outline), which grant, notes.
 
     `uuid` is the report's device UUID, made when the form is first shown (by the server, or by the page's script):
@@ -140,6 +232,7 @@ class ReportForm(forms.ModelForm):
 
     admin_area = AreaChoiceField(queryset=AdminArea.objects.all(), required=False,
                                 label=_("Administrative area"))
+    polygon = OutlineField(required=False, label=_("outline (GeoJSON)"))
     radio_fields: tuple[str, ...] = ()
     # Figures a worker may leave empty (empty means none), and figures that start empty on a new form rather than at
     # 0, which a worker on a phone would have to delete before typing.
@@ -163,12 +256,14 @@ class ReportForm(forms.ModelForm):
             self.fields["uuid"].disabled = True
         else:
             # Set before validation, so the models' cross-field rules (same organisation...) see them.
-            self.instance.team = user.team
-            self.instance.organisation_id = user.team.organisation_id
-            self.instance.captured_by = user
+            capture.assign_owner(self.instance, user)
             self.initial.setdefault("uuid", self.instance.uuid)
             self.initial.setdefault("activity_date", timezone.localdate())  # the page's script uses the phone's date
-        self.fields["project"].queryset = Project.objects.filter(organisation_id=self.instance.organisation_id)
+        self.fields["project"].queryset = capture.project_choices(user, self.instance)
+        for name, message in capture.CHOICE_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = message
+        follow_rules(self.fields, self._meta.model.KIND)
         for name in self.radio_fields:
             field = self.fields[name]
             field.widget = forms.RadioSelect()
@@ -185,6 +280,22 @@ class ReportForm(forms.ModelForm):
             if name in data and data[name] is None:
                 data[name] = 0
         return data
+
+    def _post_clean(self):
+        """As ModelForm's, with the capture service's derived values (site name, EORE total) filled in before the
+        rules run on the report."""
+        exclude = self._get_validation_exclusions()
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        capture.derive_defaults(self.instance)
+        try:
+            self.instance.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        if self._validate_unique:
+            self.validate_unique()  # a device UUID of someone else's report
 
     @property
     def is_new(self) -> bool:
@@ -211,7 +322,7 @@ class SurveyForm(ReportForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        sites = access.capture_sites(user).order_by("name")
+        sites = capture.site_choices(user).order_by("name")
         site = self.fields["site"]
         site.queryset = sites
         site.empty_label = _("— A new site —")
@@ -223,16 +334,6 @@ class SurveyForm(ReportForm):
             }
             for s in sites
         }
-        self.fields["site_name"].required = False
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("site_name"):
-            if data.get("site"):
-                data["site_name"] = data["site"].name
-            elif "site_name" not in self.errors:
-                self.add_error("site_name", _("Enter the name of the new site, or pick an existing site."))
-        return data
 
 
 class ClearanceForm(ReportForm):
@@ -251,13 +352,40 @@ class ClearanceForm(ReportForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["site"].queryset = access.capture_sites(user).order_by("name")
+        self.fields["site"].queryset = capture.site_choices(user).order_by("name")
         self.fields["site"].empty_label = _("— Choose the site —")
 
 
+class ItemForm(RuledFormMixin, forms.ModelForm):
+    """One line of explosive items; its errors show beside its own fields."""
+
+    class Meta:
+        model = ExplosiveItem
+        fields = ["category", "quantity", "weight_kg", "disposal"]
+        formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        follow_rules(self.fields, ExplosiveItem.RULE_TYPE, ExplosiveItem.RULE_SCOPE)
+
+
+class BaseItemFormSet(forms.BaseInlineFormSet):
+    def total_form_count(self) -> int:
+        """A post claiming more lines than absolute_max builds no blank line at all (Django would still build
+        absolute_max of them, and the page would draw them): it is refused by full_clean's "at most" error."""
+        if self.is_bound and self._claims_too_many():
+            return min(self.initial_form_count(), self.absolute_max)
+        return super().total_form_count()
+
+    def _claims_too_many(self) -> bool:
+        management = self.management_form  # bound: read from the post, without counting forms
+        return management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max
+
+
+# A hard limit on the lines: a post claiming 100,000 lines is refused at once.
 ItemFormSet = forms.inlineformset_factory(
-    ClearanceReport, ExplosiveItem, fields=["category", "quantity", "weight_kg", "disposal"], extra=2,
-    can_delete=True, formfield_callback=formfield,
+    ClearanceReport, ExplosiveItem, form=ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True,
+    max_num=rules.ITEMS_MAX, absolute_max=rules.ITEMS_MAX, validate_max=True,
 )
 
 

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from pyproj import Geod
 from shapely.geometry import Polygon
-from shapely.validation import explain_validity
 
 WGS84 = Geod(ellps="WGS84")
 
@@ -21,50 +20,75 @@ def validate_longitude(value: float) -> None:
         raise ValidationError(_("Longitude must be between -180 and 180 degrees."), code="longitude")
 
 
-def _ring(geojson: Any) -> list[tuple[float, float]]:
-    """The outer ring of a GeoJSON Polygon (bare geometry or Feature) as (lon, lat) pairs, or ValidationError."""
-    if isinstance(geojson, dict) and geojson.get("type") == "Feature":
-        geojson = geojson.get("geometry")
+OUTLINE_MESSAGE = _(
+    "The outline is not a valid area: it must be one closed ring of real coordinates that does not cross itself or "
+    "span more than half the globe, with any holes inside it. Redraw it."
+)
+
+
+def _rings(geojson: Any, max_points: int) -> list[list[tuple[float, float]]] | str:
+    """The rings of a GeoJSON Polygon as (lon, lat) lists, or a short code saying why it is not one."""
     if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
-        raise ValidationError(_("The area outline must be a GeoJSON Polygon."), code="polygon_type")
+        return "type"  # a Feature, a MultiPolygon or anything else is refused: the API's schema promises a Polygon
     rings = geojson.get("coordinates")
-    if not isinstance(rings, list) or not rings or not isinstance(rings[0], list):
-        raise ValidationError(_("The area outline has no coordinates."), code="polygon_empty")
-    ring = []
-    for point in rings[0]:
-        if (
-            not isinstance(point, (list, tuple))
-            or len(point) < 2
-            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in point[:2])
-        ):
-            raise ValidationError(_("Each corner of the outline must be a longitude, latitude pair."), code="polygon_point")
-        lon, lat = float(point[0]), float(point[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValidationError(_("A corner of the outline is not a real coordinate."), code="polygon_range")
-        ring.append((lon, lat))
-    if len(ring) < 4:
-        raise ValidationError(_("An outline needs at least three corners."), code="polygon_short")
-    if ring[0] != ring[-1]:
-        raise ValidationError(_("The outline is not closed: its last corner must equal its first."), code="polygon_open")
-    return ring
+    if not isinstance(rings, list) or not rings:
+        return "empty"
+    found, total = [], 0
+    for raw in rings:
+        if not isinstance(raw, list):
+            return "empty"
+        total += len(raw)
+        if total > max_points:
+            return "too_many_points"
+        ring = []
+        for point in raw:
+            if (
+                not isinstance(point, list | tuple)
+                or len(point) < 2
+                or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point[:2])
+            ):
+                return "point"
+            lon, lat = float(point[0]), float(point[1])
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return "range"
+            ring.append((lon, lat))
+        if len(ring) < 4:
+            return "short"
+        if ring[0] != ring[-1]:
+            return "open"
+        lons = [lon for lon, _lat in ring]
+        if max(lons) - min(lons) > 180:
+            return "antimeridian"  # a ring this wide crosses the antimeridian or wraps the globe
+        found.append(ring)
+    return found
+
+
+def outline_problem(geojson: Any, max_points: int = 2000) -> str | None:
+    """Why a value is not a valid outline (a short code), or None: a GeoJSON Polygon of closed rings of real
+    coordinates, none wider than 180° of longitude, not crossing itself, its holes inside its shell."""
+    rings = _rings(geojson, max_points)
+    if isinstance(rings, str):
+        return rings
+    shape = Polygon(rings[0], rings[1:])
+    if not shape.is_valid:
+        return "invalid"  # self-intersection, or a hole outside the shell (explain_validity says which)
+    return None
 
 
 def validate_polygon(geojson: Any) -> None:
-    """A closed ring of real coordinates that does not cross itself."""
+    """The last line of defence on the model field (the rule set reports the same with its own message)."""
     if geojson in (None, "", {}):
         return
-    ring = _ring(geojson)
-    shape = Polygon(ring)
-    if not shape.is_valid:
-        raise ValidationError(
-            _("The outline crosses itself (%(reason)s); redraw it."), code="polygon_invalid",
-            params={"reason": explain_validity(shape)},
-        )
+    if outline_problem(geojson):
+        raise ValidationError(OUTLINE_MESSAGE, code="polygon")
 
 
 def polygon_area_m2(geojson: Any) -> float:
-    """Geodesic area of the outer ring on the WGS84 ellipsoid, in square metres."""
-    ring = _ring(geojson)
-    lons, lats = zip(*ring, strict=True)
+    """Geodesic area of the outer ring on the WGS84 ellipsoid, in square metres (holes are not subtracted: the
+    phone's live area does the same)."""
+    rings = _rings(geojson, 10**6)
+    if isinstance(rings, str):
+        raise ValueError(rings)
+    lons, lats = zip(*rings[0], strict=True)
     area, _perimeter = WGS84.polygon_area_perimeter(lons, lats)
     return abs(area)

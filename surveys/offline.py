@@ -1,15 +1,20 @@
 """The installable web app: its manifest, its service worker, and the version that ties the worker to a deployment.
 
 How the phone keeps working without a network (the strategy; the code is templates/offline/sw.js, static/js/outbox.js
-and static/js/drafts.js):
+with static/js/outbox/, and static/js/drafts.js):
 
 - **App shell.** The service worker, served from the site root (/sw.js, so its scope is the whole site), caches the
   shell: the CSS and JavaScript the field pages use (at install), and, once a signed-in page tells it the worker's
   language, the home page and the three "new report" forms in that language. The pick lists a form needs (the team's
   sites, administrative areas, grants) are part of the form page itself, so a cached form is complete.
 - **Pages are network first**: online, a worker always gets the current form (and the cached copy is refreshed);
-  only without a network does the cached copy answer. Only the shell pages are ever cached, never report, photo,
-  admin or API answers; other pages answer a short "you are offline" page when there is no network.
+  only without a network does the cached copy answer. Besides the shell pages, only the team's latest reports are
+  kept: the home page lists them (surveys.views._offline_pages: the last 30 reports' pages, the correction forms of
+  the reports returned to the worker, their photos' thumbnails) and the worker keeps exactly that list in a cache of
+  its own ("fieldapp-pages-reports-…"), so they can be read and corrected offline. Never admin or API answers; other
+  pages answer a short "you are offline" page when there is no network.
+- **The rule set travels with the forms**: each form page embeds its type's rules (surveys.rules.as_json), checked
+  on the phone by static/js/rules.js; a cached form checks with the rules it was served with.
 - **Static files are cache first**: in production their names carry a hash of their content (whitenoise's manifest
   storage), so a cached copy is never stale.
 - **Versioning.** The worker script embeds a version: a hash of the static files, templates and translations this
@@ -17,9 +22,10 @@ and static/js/drafts.js):
   (answered with Cache-Control: no-cache, so the browser checks it on every visit); the new worker installs at once,
   caches the shell again under new cache names, and on activation re-fetches the pages the old caches held and deletes
   the old caches. No worker is left on forms that no longer match the server.
-- **Reports are not cached pages but an outbox** (IndexedDB, on the phone): see static/js/outbox.js for the sync
-  order (report first, submitted, with photos_expected; then each photo; the server marks it waiting for photos until
-  they are all in) and the retry rules.
+- **Reports are not cached pages but an outbox** (IndexedDB, on the phone): see static/js/outbox/sync.js for the
+  sync order (report first, submitted, with photos_expected; then each photo; the server marks it waiting for photos
+  until they are all in) and the retry rules. Corrections of returned reports go the same way (a PATCH naming the
+  version corrected; a report changed since answers 409 and the edits stay on the phone as a draft).
 - **Sign-out** deletes the cached pages (they show the worker's team's sites and reports) but never the outbox: the
   reports waiting on the phone are sent when the same user signs in again, and are never shown to or sent by another.
 """
@@ -42,7 +48,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 # Static files every field page needs, whatever the language: cached when the service worker installs.
-SHELL_STATIC = ["css/app.css", "js/page.js", "js/outbox.js", "js/forms.js", "js/photos.js", "js/drafts.js", "icons/icon-192.png"]
+# The field pages' ES modules import one another: every module of that graph is here, or a form breaks offline.
+SHELL_STATIC = [
+    "css/app.css", "icons/icon-192.png", "js/page.js",
+    "js/lib/helpers.js", "js/outbox.js", "js/outbox/store.js", "js/outbox/network.js", "js/outbox/sync.js",
+    "js/outbox/display.js", "js/forms.js", "js/photos.js", "js/drafts.js", "js/rules.js", "js/form-rules.js",
+]
 # The stylesheet of each text direction: cached with the pages of a language.
 SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",
                 True: "vendor/bootstrap-5.3.9/trimmed/bootstrap.rtl.min.css"}

@@ -11,7 +11,7 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from surveys import flags
+from surveys import flags, rules
 from surveys.models import Photo, Report
 
 MAX_BYTES = 15 * 1024 * 1024
@@ -145,6 +145,18 @@ def _gps_degrees(values, ref) -> float | None:
     return -value if ref in ("S", "W") else value
 
 
+def plausible_taken_at(value: datetime | None) -> datetime | None:
+    """A capture time, or None when it cannot be true (a camera clock set to 2099, or before rules.DATE_MIN): the
+    photo is still kept — it is the evidence — only the impossible date is dropped, not shown to anyone as a fact."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + timedelta(days=1) or timezone.localdate(value) < rules.DATE_MIN:
+        return None
+    return value
+
+
 def _exif_facts(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
     """Capture time and GPS point from the camera's EXIF, read before the metadata is dropped."""
     exif = image.getexif()
@@ -239,7 +251,7 @@ def add_photo(report: Report, upload, user, *, photo_id: uuid.UUID | None = None
     photo_id = photo_id or uuid.uuid4()
     photo = Photo(
         id=photo_id, report=report, caption=caption[:300], uploaded_by=user,
-        taken_at=taken_at or processed.taken_at,
+        taken_at=plausible_taken_at(taken_at) or plausible_taken_at(processed.taken_at),
         latitude=latitude if latitude is not None else processed.latitude,
         longitude=longitude if longitude is not None else processed.longitude,
         width=processed.width, height=processed.height, bytes=processed.image.size,

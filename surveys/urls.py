@@ -5,6 +5,7 @@ from surveys import account_views, map_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rules.json", views.rules_json, name="rules_json"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     *account_views.urlpatterns,

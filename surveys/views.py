@@ -5,32 +5,61 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys import access, capture, workflow
+from surveys import access, capture, rules, workflow
 from surveys.forms import REPORT_FORMS, ItemFormSet, PendingPhotoForm, PhotoListForm, PhotoSlotFormSet
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
 REPORTS_PER_PAGE = 20
 
 
+# How many of the team's latest reports the service worker keeps for reading offline (their pages and the thumbnails of
+# their photos), and at most how many thumbnails in all.
+OFFLINE_REPORTS = 30
+OFFLINE_THUMBNAILS = 150
+
+
 @login_required
 def home(request):
-    """The three "new report" buttons and "My reports": the worker's and their team's reports, newest first."""
-    reports = (
-        access.visible_reports(request.user)
-        .select_related("team", "captured_by")
-        .order_by("-created_at", "-pk")
-    )
+    """The three "new report" buttons, the reports returned to this worker for correction (first, with the
+    supervisor's comment), and "My reports": the worker's and their team's reports, newest first. Also the list of
+    pages the service worker keeps for offline use: the latest reports' pages, the correction forms, their photos."""
+    user = request.user
+    reports = access.visible_reports(user).select_related("team", "captured_by").order_by("-created_at", "-pk")
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    last_return = ReviewEvent.objects.filter(report=OuterRef("pk"), to_status=Report.Status.RETURNED).order_by("-at")
+    to_correct = list(
+        access.reports_to_correct(user).select_related("captured_by")
+        .annotate(return_comment=Subquery(last_return.values("comment")[:1]),
+                  returned_at=Subquery(last_return.values("at")[:1]))
+        .order_by("-returned_at", "-pk")
+    )
     return render(request, "surveys/home.html", {
-        "page": page, "can_create": access.can_create_report(request.user),
-        "can_see_figures": access.can_see_figures(request.user), "can_review": access.can_review(request.user),
+        "page": page, "can_create": access.can_create_report(user), "to_correct": to_correct,
+        "can_see_figures": access.can_see_figures(user), "can_review": access.can_review(user),
+        "offline_pages": _offline_pages(user, reports, to_correct),
     })
+
+
+def _offline_pages(user, reports, to_correct: list[Report]) -> dict:
+    """What the service worker keeps so that the team's latest reports can be read, and returned ones corrected,
+    without a network (static/js/outbox.js hands it over; templates/offline/sw.js keeps only the latest list)."""
+    recent = list(reports.values_list("pk", flat=True)[:OFFLINE_REPORTS])
+    pages = [reverse("report_detail", args=[pk]) for pk in recent]
+    for report in to_correct:
+        pages += [reverse("report_edit", args=[report.pk]), reverse("report_detail", args=[report.pk])]
+    images = []
+    if access.can_view_photos(user):
+        ids = [r.pk for r in to_correct] + recent
+        photos = access.visible_photos(user).filter(report_id__in=ids).order_by("-report_id", "pk")
+        images = [reverse("photo_thumbnail", args=[pk]) for pk in photos.values_list("pk", flat=True)[:OFFLINE_THUMBNAILS]]
+    return {"pages": list(dict.fromkeys(pages)), "images": images}
 
 
 # What the read-only report page lists, by report type, after the fields every report shares.
@@ -78,6 +107,16 @@ def report_detail(request, pk: int):
     })
 
 
+@require_GET
+def rules_json(request):
+    """The shared rule set for the phone's checker, messages in the page's language (rules.as_json). Not secret: served
+    without sign-in, so the service worker can keep it for offline use even when the session has expired."""
+    response = JsonResponse(rules.as_json(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
 @login_required
 def report_new(request, kind: str):
     if kind not in REPORT_FORMS:
@@ -86,19 +125,24 @@ def report_new(request, kind: str):
         raise PermissionDenied
     report = None
     if request.method == "POST":
-        # The same form posted again (a retry on a bad connection, the back button): its device UUID finds the report
-        # the first post made. Still editable: this post edits it; already submitted: nothing changes.
-        form_uuid = request.POST.get("uuid", "")
-        try:
-            existing = Report.objects.filter(uuid=form_uuid).first()
-        except ValidationError:
-            existing = None
-        if existing is not None and access.can_view_report(request.user, existing):
-            if not access.can_edit_report(request.user, existing) or existing.kind != kind:
-                messages.info(request, _("%(ref)s was already sent; nothing was changed.") % {"ref": existing.reference})
-                return redirect(existing)
-            report = existing.specific
+        resent = _resent(request, kind)
+        if resent is not None and not isinstance(resent, Report):
+            return resent
+        report = resent
     return _report_form(request, kind, report)
+
+
+def _resent(request, kind: str):
+    """The same form posted again (a retry on a bad connection, the back button, or two posts at once): its device
+    UUID finds the report the first post made (capture.stored_resend). Still editable: this post edits it (the
+    report is returned); already submitted: nothing changes (a redirect is returned). None: a new report."""
+    existing = capture.stored_resend(request.POST.get("uuid", ""), request.user)
+    if existing is None:
+        return None
+    if not access.can_edit_report(request.user, existing) or existing.kind != kind:
+        messages.info(request, _("%(ref)s was already sent; nothing was changed.") % {"ref": existing.reference})
+        return redirect(existing)
+    return existing
 
 
 @login_required
@@ -123,6 +167,11 @@ def _report_form(request, kind: str, report: Report | None):
         if photo_list.is_valid():
             capture.update_pending(photo_list)
         valid = all([form.is_valid(), items is None or items.is_valid(), photo_list.is_valid(), not photo_errors])
+        if not valid and report is None and "uuid" in form.errors:
+            # Another post of this very form stored the report since this request began: answer as a resend.
+            resent = _resent(request, kind)
+            if resent is not None:
+                return resent if not isinstance(resent, Report) else _report_form(request, kind, resent)
         if valid:
             saved, problems = capture.save_report(form, items, photo_list, user, submit="submit" in post)
             for problem in problems:

@@ -102,8 +102,8 @@ def transition(report: Report, action: str, actor, comment: str = "") -> Report:
         )
         if move.target == S.APPROVED or source == S.APPROVED:
             _reconcile_site(specific, actor)
-        if action == "submit":
-            flags.refresh_flags(specific)
+        # Flags that depend on other reports (duplicates, the site's over-run) follow every move, for peers too.
+        flags.refresh_with_peers(specific)
         transaction.on_commit(
             lambda: log.info("%s %s: %s -> %s by %s", specific.reference, action, source, move.target, actor)
         )
@@ -172,6 +172,7 @@ def _reconcile_survey_site(survey: SurveyReport, actor) -> None:
         setattr(site, field, getattr(latest, field))
     site._history_user = actor
     site.save()
+    flags.refresh_site(site.pk)  # the estimated area the over-run flag compares with may have changed
     if survey.site_id != site.pk:
         survey.site = site
         survey.save(update_fields=["site"])

@@ -56,7 +56,7 @@ def test_a_site_of_another_organisation_cannot_be_chosen(collector, other_org):
     clearance = form(collector, f.site(other_org))
 
     assert not clearance.is_valid()
-    assert "Select a valid choice." in clearance.errors["site"][0]
+    assert "not one you may report on" in clearance.errors["site"][0]
 
 
 def items(post: dict) -> ItemFormSet:

@@ -33,7 +33,7 @@ def test_picking_an_existing_site_fills_in_its_name(collector, site):
     survey = form(collector, site=str(site.pk), site_name="")
 
     assert survey.is_valid(), survey.errors
-    assert survey.cleaned_data["site_name"] == site.name
+    assert survey.instance.site_name == site.name
 
 
 def test_a_new_site_needs_a_name(collector):
@@ -64,11 +64,11 @@ def test_the_site_list_carries_the_sites_facts_for_the_page_script(collector, si
 
 @pytest.mark.parametrize("field, value, message", [
     ("site_type", "", "This field is required."),
-    ("classification", "minefield", "Select a valid choice."),
-    ("contamination", ["uxo", "nuclear"], "Select a valid choice."),
-    ("estimated_area_m2", "-5", "greater than or equal to 0"),
+    ("classification", "minefield", "Choose one of the options."),
+    ("contamination", ["uxo", "nuclear"], "Choose contamination types from the list."),
+    ("estimated_area_m2", "-5", "Enter a whole number from 0 to 100,000,000."),
     ("latitude", "135", "Latitude must be between -90 and 90 degrees."),
-    ("activity_date", str(timezone.localdate() + timezone.timedelta(days=3)), "This date is in the future."),
+    ("activity_date", str(timezone.localdate() + timezone.timedelta(days=3)), "not in the future."),
 ])
 def test_it_refuses_a_wrong_answer_with_a_message_beside_the_field(collector, field, value, message):
     survey = form(collector, **{field: value})
@@ -90,7 +90,7 @@ def test_an_outline_that_crosses_itself_is_refused(collector):
     survey = form(collector, polygon=bowtie)
 
     assert not survey.is_valid()
-    assert "crosses itself" in survey.errors["polygon"][0]
+    assert "not a valid area" in survey.errors["polygon"][0]
 
 
 def test_a_drawn_outline_is_kept_as_geojson(collector):

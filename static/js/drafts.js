@@ -10,20 +10,31 @@
    under its device UUID with its photos, and the outbox sends it now or when the network is back. A report the server
    refused comes back here as a draft, its messages beside the answers.
 
-   An existing report's page (a draft or a returned report, data-version) still posts normally, since its stored photos
-   are edited there; what is typed is kept until the server has saved a newer version of the report. */
+   An existing report's page (a draft or a returned report: data-version, the version the worker corrects) goes
+   through the outbox the same way, online or not: the changed answers are sent to the report's API address with that
+   version (the server refuses a report changed since: the worker's edits come back as a draft with the server's
+   message, and are offered again on the newer version), then the new photos, kept on the phone meanwhile. Only a
+   change to the stored photos themselves (a caption, a removal) needs the network: the page then posts as a plain
+   form. What is typed is kept until the server has a newer version of the report. */
+import { offline } from "./outbox.js";
+import { photoCard, setKeeper } from "./photos.js";
+import { flatten, fmt, number, report } from "./lib/helpers.js";
+import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./form-rules.js";
+
 (function () {
   "use strict";
-  var offline = window.fieldappOffline, app = window.fieldapp;
   var form = document.querySelector("form.report-form");
-  if (!form || !offline || !app) return;
+  if (!form || !offline) return;
 
   var kind = form.getAttribute("data-kind");
   var version = form.getAttribute("data-version") || "";
   var isNew = !version;
+  var reportId = form.getAttribute("data-report-id");
+  var apiUrl = !isNew && reportId && offline.api[kind] ? offline.api[kind] + reportId + "/" : "";
   var uuidInput = form.elements.uuid;
-  var record = null, ready = false, writing = Promise.resolve(), timer = null, marked = [];
-  var msg = offline.msg, fmt = offline.fmt;
+  var record = null, ready = false, writing = Promise.resolve(), timer = null;
+  var initial = null;  // an existing report's answers as the server sent them, before anything is restored
+  var msg = offline.msg;
 
   // One write at a time, in order: a photo kept just before Submit is in the outbox with the report.
   function queueWrite(work) {
@@ -52,7 +63,7 @@
   function draft() {
     if (!record) {
       record = { uuid: uuidInput.value, kind: kind, state: "draft", isNew: isNew, path: location.pathname,
-                 version: version, created: Date.now() };
+                 version: version, created: Date.now(), base: isNew ? null : initial };
       offline.editing = record.uuid;
     }
     return record;
@@ -91,15 +102,28 @@
     record = saved;
     offline.editing = saved.uuid;
     if (isNew) uuidInput.value = saved.uuid;
-    return (isNew ? offline.store.photos(saved.uuid) : Promise.resolve([])).then(function (photos) {
-      photos.forEach(function (photo) { kept(app.photoCard(photo.id), photo.id, photo.blob); });
+    return offline.store.photos(saved.uuid).then(function (photos) {
+      photos.forEach(function (photo) { kept(photoCard(photo.id), photo.id, photo.blob); });
+      if (saved.overtaken && saved.version !== version) {
+        // Corrections made on a version the supervisor has changed since: the answers the worker changed are put on
+        // this version (the others show what the server has now), to check and send again.
+        setValues(changedFields(saved), true);
+        saved.base = initial;
+        saved.version = version;
+        saved.overtaken = false;
+        saved.errors = null;
+        notice(msg("overtaken"));
+        form.querySelector("[data-draft-notice]").setAttribute("data-draft-notice", "overtaken");
+        return offline.store.saveReport(saved);
+      }
       setValues(saved.fields || []);
-      if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg("returned"));
+      if (saved.errors) showErrors(saved.errors, saved.itemRows || [], msg(saved.overtaken ? "overtaken" : "returned"));
       else if (isNew) notice(fmt(msg("restored"), { time: offline.time(saved.updated) }));
     });
   }
 
-  function setValues(saved) {
+  // saved: [name, value] pairs; partial: only the names given change (the others keep the page's values).
+  function setValues(saved, partial) {
     var values = {};
     saved.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
     var total = form.elements["items-TOTAL_FORMS"], add = form.querySelector("[data-formset] [data-add]");
@@ -109,6 +133,7 @@
     }
     fields().forEach(function (el) {
       var value = values[el.name];
+      if (partial && !value) return;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = Boolean(value) && value.indexOf(el.value) !== -1;
         if (el.checked) el.dispatchEvent(new Event("change", { bubbles: true }));
@@ -125,12 +150,15 @@
     if (document.activeElement && form.contains(document.activeElement)) document.activeElement.blur();
   }
 
+  // A notice at the top of the form; on a new report's page, with a button to start another report instead.
   function notice(text) {
     var box = document.createElement("div");
     box.className = "alert alert-info";
     box.setAttribute("role", "status");
     box.setAttribute("data-draft-notice", "");
     box.textContent = text + " ";
+    form.insertBefore(box, form.firstChild);
+    if (!isNew) return;
     var fresh = document.createElement("button");
     fresh.type = "button";
     fresh.className = "btn btn-outline-primary mt-2 w-100";
@@ -140,7 +168,6 @@
       location.reload();
     });
     box.appendChild(fresh);
-    form.insertBefore(box, form.firstChild);
   }
 
   // Photos: kept on the phone with the draft ----------------------------------------------------------------------------
@@ -163,8 +190,8 @@
     return cards.indexOf(document.getElementById("caption-" + id).closest(".photo-card"));
   }
 
-  if (isNew) {
-    app.keepPhoto = function (card, id, prepared) {
+  if (isNew || apiUrl) {
+    setKeeper(function (card, id, prepared) {
       if (!prepared) {
         card.classList.add("failed");
         card.querySelector("[data-status]").textContent = msg("unreadable");
@@ -181,68 +208,40 @@
         return offline.store.savePhoto({ id: id, report: draft().uuid, blob: prepared.blob, facts: prepared.facts || {},
                                          caption: "", order: position(id) });
       });
-    };
+    });
   }
 
   // Messages beside the answers ----------------------------------------------------------------------------------------
-  function flatten(value) {
-    if (value == null) return [];
-    if (typeof value !== "object") return [String(value)];
-    var out = [];
-    Object.keys(value).forEach(function (key) { out = out.concat(flatten(value[key])); });
-    return out;
-  }
 
   function clearErrors() {
     Array.prototype.forEach.call(form.querySelectorAll("[data-offline-error], [data-draft-notice]"), function (el) {
       el.remove();
     });
-    marked.forEach(function (el) { el.classList.remove("is-invalid"); });
-    marked = [];
+    clearRuleErrors(form);
   }
 
-  function mark(name, messages) {
-    var inputs = form.querySelectorAll('[name="' + name + '"]');
-    if (!inputs.length || !messages.length) return false;
-    var box = document.getElementById("div_id_" + name) || inputs[0].parentNode;
-    Array.prototype.forEach.call(inputs, function (input) { input.classList.add("is-invalid"); marked.push(input); });
-    var text = document.createElement("div");
-    text.className = "invalid-feedback d-block";
-    text.setAttribute("data-offline-error", "");
-    text.textContent = messages.join(" ");
-    box.appendChild(text);
-    return true;
-  }
-
-  // errors: the server's 400 answer ({field: [messages]}, items as a list of such, one per line sent); rows: the
-  // formset row of each line sent.
-  function showErrors(errors, rows, heading) {
-    var general = [];
-    Object.keys(errors).forEach(function (key) {
+  // The server's 400 answer as paths: the rule set's {"errors": {path: [...]}}, or DRF's shape (items as a list of
+  // {field: [...]}, one per line sent; non_field_errors) from an older server or a record kept before the update.
+  function toPaths(errors) {
+    var out = {};
+    Object.keys(errors || {}).forEach(function (key) {
       var value = errors[key];
       if (key === "items" && Array.isArray(value) && value.length && typeof value[0] === "object") {
         value.forEach(function (line, i) {
-          Object.keys(line || {}).forEach(function (field) {
-            if (!mark("items-" + rows[i] + "-" + field, flatten(line[field]))) general = general.concat(flatten(line[field]));
-          });
+          Object.keys(line || {}).forEach(function (field) { out["items." + i + "." + field] = flatten(line[field]); });
         });
-      } else if (!mark(key, flatten(value))) {
-        general.push((key === "non_field_errors" ? "" : key + ": ") + flatten(value).join(" "));
+      } else {
+        out[key === "non_field_errors" ? "__all__" : key] = flatten(value);
       }
     });
-    var alert = document.createElement("div");
-    alert.className = "alert alert-danger";
-    alert.setAttribute("role", "alert");
-    alert.setAttribute("data-offline-error", "");
-    alert.textContent = heading;
-    general.forEach(function (line) {
-      var p = document.createElement("p");
-      p.className = "mb-0 mt-1";
-      p.textContent = line;
-      alert.appendChild(p);
-    });
-    form.insertBefore(alert, form.firstChild);
-    alert.scrollIntoView({ block: "start" });
+    return out;
+  }
+
+  // errors: the server's answer or the missing answers; rows: the formset row of each item line sent.
+  function showErrors(errors, rows, heading) {
+    showRuleErrors(form, toPaths(errors), rows, heading);
+    var alert = form.querySelector("[data-rule-error='__all__']");
+    if (alert) alert.scrollIntoView({ block: "start" });
   }
 
   function missingAnswers() {
@@ -257,6 +256,27 @@
     return missing;
   }
 
+  // The report's stored photos (listed by the server) that stay, and whether the worker changed any of them.
+  function storedPhotos() {
+    return Array.prototype.filter.call(form.querySelectorAll("[data-photo-list] [data-stored]"), function (card) {
+      var remove = card.querySelector("input[type=checkbox]");
+      return !(remove && remove.checked);
+    });
+  }
+
+  function storedPhotosChanged() {
+    return Array.prototype.some.call(form.querySelectorAll("[data-photo-list] [data-stored]"), function (card) {
+      var remove = card.querySelector("input[type=checkbox]"), caption = card.querySelector("input:not([type])");
+      return (remove && remove.checked) || (caption && caption.value !== caption.defaultValue);
+    });
+  }
+
+  function waiting() {
+    notice(msg("edit-waiting"));
+    form.querySelector("[data-draft-notice]").setAttribute("data-draft-notice", "waiting");
+    Array.prototype.forEach.call(form.querySelectorAll(".form-actions button"), function (b) { b.disabled = true; });
+  }
+
   // The report as the API takes it -------------------------------------------------------------------------------------
   function value(el, text) {
     if (el.name === "polygon") {
@@ -264,8 +284,8 @@
     }
     var numeric = el.getAttribute("inputmode") === "numeric" || el.getAttribute("inputmode") === "decimal";
     if (numeric || (el.tagName === "SELECT" && /^\d+$/.test(text))) {
-      var number = app.number(text);
-      return isFinite(number) ? number : text;
+      var parsed = number(text);
+      return isFinite(parsed) ? parsed : text;
     }
     return text;
   }
@@ -313,7 +333,12 @@
         if (caption) photo.order = position(photo.id);
         return offline.store.savePhoto(photo);
       })).then(function () {
-        var built = body(photos.length, submit), r = draft();
+        var built = body(photos.length + storedPhotos().length, submit), r = draft();
+        if (!isNew) {
+          delete built.body.captured_at;
+          built.body.version = version;
+          r.url = apiUrl;
+        }
         r.fields = collect();
         r.title = placeName() || "";
         r.date = form.elements.activity_date ? form.elements.activity_date.value : "";
@@ -332,7 +357,7 @@
 
   form.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;  // photos.js waits for a photo still being prepared, then submits again
-    if (!isNew) {
+    if (!isNew && (!apiUrl || storedPhotosChanged())) {
       // The page posts; the draft stays until the server has a newer version of the report.
       if (record) { record.posted = true; queueWrite(function () { return offline.store.saveReport(record); }); }
       return;
@@ -361,7 +386,22 @@
   form.addEventListener("change", later);
   document.addEventListener("visibilitychange", function () { if (document.hidden && ready && record) save(); });
 
+  // The fields whose values the worker changed from the version they started from (all of them for an older record).
+  function changedFields(saved) {
+    if (!saved.base) return saved.fields || [];
+    var group = function (pairs) {
+      var out = {};
+      pairs.forEach(function (pair) { (out[pair[0]] = out[pair[0]] || []).push(pair[1]); });
+      return out;
+    };
+    var before = group(saved.base), after = group(saved.fields || []);
+    return (saved.fields || []).filter(function (pair) {
+      return JSON.stringify(before[pair[0]] || []) !== JSON.stringify(after[pair[0]]);
+    });
+  }
+
   // Which draft this page continues ------------------------------------------------------------------------------------
+  if (!isNew) initial = collect();
   var start;
   if (isNew) {
     var named = (location.hash.match(/^#draft=([0-9a-f-]{36})$/) || [])[1];
@@ -373,8 +413,13 @@
     });
   } else {
     start = offline.store.report(uuidInput.value).then(function (saved) {
-      if (!saved || saved.state !== "draft") return null;
-      if (saved.version === version) return saved;
+      if (saved && saved.state !== "draft") {
+        // A correction of this report is in the outbox already: this page must not overwrite it.
+        waiting();
+        return new Promise(function () {});  // never ready: nothing typed here is kept
+      }
+      if (!saved) return null;
+      if (saved.version === version || saved.overtaken) return saved;
       // The server saved a newer version of this report since: what was kept here is out of date.
       return offline.store.removeReport(saved.uuid).then(function () { return null; });
     });
@@ -382,5 +427,5 @@
   start.then(function (saved) { return saved && restore(saved); }).then(function () {
     if (location.hash === "#new") history.replaceState(null, "", location.pathname);
     ready = true;
-  }, function () { ready = true; });
+  }, function (error) { report(error, "restoring a draft"); ready = true; });
 })();

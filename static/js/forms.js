@@ -1,6 +1,9 @@
 /* Report forms: progressive enhancement only. Every form works and submits by plain POST without this file; it adds
    the device UUID, "Use my location", site search, item lines, live participant totals and the on-demand map.
-   Plain ES5 for old phone browsers; translated messages come from data-msg-* attributes in the page. */
+   An ES module (old browsers without modules get the plain form); translated messages come from data-msg-* attributes
+   in the page. */
+import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
+
 (function () {
   "use strict";
   var form = document.querySelector("form.report-form");
@@ -8,30 +11,7 @@
 
   function one(selector, root) { return (root || form).querySelector(selector); }
   function all(selector, root) { return Array.prototype.slice.call((root || form).querySelectorAll(selector)); }
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (match, key) { return values[key]; });
-  }
 
-  // Digits as phones type them (Arabic-Indic, Persian, the Arabic decimal separator) read as numbers, for the live
-  // checks only: the server normalises them again (surveys.forms.normalise_digits) and decides.
-  function number(value) {
-    var latin = String(value == null ? "" : value)
-      .replace(/[\u0660-\u0669]/g, function (d) { return d.charCodeAt(0) - 0x0660; })
-      .replace(/[\u06F0-\u06F9]/g, function (d) { return d.charCodeAt(0) - 0x06F0; })
-      .replace(/\u066B/g, ".").replace(/[\u066C\s]/g, "");
-    return latin === "" ? NaN : Number(latin);
-  }
-
-  function newUuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-
-  window.fieldapp = { uuid: newUuid, number: number, fmt: fmt };
   all("[data-js]").forEach(function (el) { el.hidden = false; });
 
   // A new form gets its device UUID on the phone, so a copy of the page kept in a cache never reuses one. A form shown
@@ -160,11 +140,10 @@
     });
   });
 
-  // Participants: running totals, and the totals rule checked as the worker types ------------------------------------
+  // Participants: running totals as the worker types (the totals rules themselves are the rule set's: form-rules.js)
   var grid = one("[data-participants]");
   if (grid) {
     var total = form.elements.total_participants;
-    var message = one("[data-totals-msg]", grid);
     var recount = function () {
       var sum = 0, columns = [0, 0];
       all("tbody tr", grid).forEach(function (row) {
@@ -180,18 +159,6 @@
       all("[data-col-total]", grid).forEach(function (cell, i) { cell.textContent = columns[i]; });
       one("[data-sum]", grid).textContent = sum;
       total.placeholder = sum;
-      var problems = [], stated = number(total.value);
-      var mismatch = !isNaN(stated) && stated !== sum;
-      if (mismatch) problems.push(fmt(grid.getAttribute("data-msg-mismatch"), { total: stated, sum: sum }));
-      total.classList.toggle("is-invalid", mismatch);
-      ["persons_with_disabilities", "first_time_attendees"].forEach(function (name) {
-        var field = form.elements[name];
-        var over = !isNaN(stated) && number(field.value) > stated;
-        field.classList.toggle("is-invalid", over);
-        if (over) problems.push(one("label[for=" + field.id + "]").textContent.trim() + ": " + grid.getAttribute("data-msg-over"));
-      });
-      message.textContent = problems.join(" ");
-      message.hidden = problems.length === 0;
     };
     grid.addEventListener("input", recount);
     recount();
@@ -209,11 +176,11 @@
       css.href = mapBlock.getAttribute("data-leaflet-css");
       document.head.appendChild(css);
       loadScript(mapBlock.getAttribute("data-leaflet-js"), function () {
-        loadScript(mapBlock.getAttribute("data-map-js"), function () {
+        import(mapBlock.getAttribute("data-map-js")).then(function (map) {
           button.hidden = true;
           one("[data-map-tools]", mapBlock).hidden = false;
-          window.fieldapp.initMap(mapBlock, form);
-        }, failed);
+          map.initMap(mapBlock, form);
+        }, function (error) { report(error, "map"); failed(); });
       }, failed);
       function failed() { button.disabled = false; }
     });
@@ -223,7 +190,7 @@
     var script = document.createElement("script");
     script.src = src;
     script.onload = done;
-    script.onerror = failed || function () {};
+    script.onerror = function (error) { report(error, src); if (failed) failed(); };
     document.head.appendChild(script);
   }
 })();

@@ -2,16 +2,24 @@
    camera's EXIF, then redraw the photo at most 1600 px on its long edge as a JPEG (quality 0.8, lower only if that is
    still over the size budget) — a 12-megapixel photo leaves the phone at a few hundred KB instead of several MB.
    Each photo is sent on its own, as soon as it is chosen, with a progress bar; the server keeps it for the report
-   (surveys.capture) and checks it again. Without this file the photos go with the form as plain file inputs. */
+   (surveys.capture) and checks it again. Without this file the photos go with the form as plain file inputs.
+   Offline-first forms (drafts.js) take the downscaled photos instead through setKeeper(): they travel with the report
+   through the outbox. */
+import { fmt, request, uuid } from "./lib/helpers.js";
+
+var keeper = null;
+// keep(card, id, prepared or null when unreadable): the photo stays on the phone instead of being sent now.
+export function setKeeper(keep) { keeper = keep; }
+export var photoCard = null;
+
 (function () {
   "use strict";
   var form = document.querySelector("form.report-form");
   var box = form && form.querySelector("[data-photos]");
-  if (!box || !window.fieldapp) return;
+  if (!box) return;
 
   var MAX_EDGE = 1600;
   var MAX_BYTES = 480 * 1024;
-  var app = window.fieldapp;
   var list = box.querySelector("[data-photo-list]");
   var template = box.querySelector("template[data-photo-card]");
   var busy = 0, failed = 0, waitingSubmitter = null, notice = null, queue = Promise.resolve();
@@ -25,7 +33,7 @@
     });
   });
 
-  function photoCard(id) {
+  function makeCard(id) {
     var card = template.content.firstElementChild.cloneNode(true);
     var caption = card.querySelector("[data-caption]"), remove = card.querySelector("[data-remove]");
     caption.name = "photo-" + id + "-caption";
@@ -37,11 +45,11 @@
     list.appendChild(card);
     return card;
   }
-  app.photoCard = photoCard;
+  photoCard = makeCard;
 
   function addPhoto(file) {
-    var id = app.uuid();
-    var card = photoCard(id);
+    var id = uuid();
+    var card = makeCard(id);
     setStatus(card, msg("preparing"));
     busy++;
     // One photo at a time: a cheap phone decodes one 12-megapixel photo at once, and on 3G each photo arrives sooner
@@ -50,10 +58,10 @@
       return prepare(file).then(function (prepared) {
         card.querySelector("img").src = URL.createObjectURL(prepared.blob);
         // Offline-first forms (drafts.js) keep the downscaled photo on the phone; it travels with the report.
-        if (app.keepPhoto) { app.keepPhoto(card, id, prepared); settle(); return; }
+        if (keeper) { keeper(card, id, prepared); settle(); return; }
         return upload(card, id, prepared);
       }, function () {
-        if (app.keepPhoto) { app.keepPhoto(card, id, null); settle(); return; }
+        if (keeper) { keeper(card, id, null); settle(); return; }
         // The browser could not decode it (an unusual format): send it as it is; the server says what it is.
         return upload(card, id, { blob: file, facts: {} });
       });
@@ -94,7 +102,7 @@
   // EXIF: DateTimeOriginal and the GPS point, from the first 256 KB of a JPEG --------------------------------------------
   function readExif(file) {
     return file.slice(0, 256 * 1024).arrayBuffer().then(function (buffer) {
-      try { return parseExif(new DataView(buffer)); } catch (e) { return {}; }
+      try { return parseExif(new DataView(buffer)); } catch (e) { return {}; }  // not a JPEG with EXIF: no facts
     }, function () { return {}; });
   }
 
@@ -152,10 +160,6 @@
 
   // Sending -------------------------------------------------------------------------------------------------------------
   function upload(card, id, prepared) {
-    return new Promise(function (resolve) { send(card, id, prepared, resolve); });
-  }
-
-  function send(card, id, prepared, done) {
     var bar = card.querySelector("progress"), retry = card.querySelector("[data-retry]");
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
@@ -169,30 +173,26 @@
     retry.hidden = true;
     bar.value = 0;
     setStatus(card, msg("sending"));
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.getAttribute("data-upload-url"));
-    xhr.upload.onprogress = function (event) {
-      if (event.lengthComputable) bar.value = Math.round(event.loaded * 100 / event.total);
-    };
-    xhr.onload = function () {
-      var body = {};
-      try { body = JSON.parse(xhr.responseText); } catch (e) { /* an error page, not JSON */ }
-      if (xhr.status === 201) {
-        bar.value = 100;
-        setStatus(card, msg("sent"));
-        settle();
-      } else {
-        fail(card, id, prepared, body.error || xhr.statusText, xhr.status >= 500);
-      }
-      done();
-    };
-    xhr.onerror = function () { fail(card, id, prepared, msg("offline"), true); done(); };
-    xhr.send(data);
+    var onProgress = function (fraction) { bar.value = Math.max(bar.value, Math.round(fraction * 100)); };
+    var csrf = form.elements.csrfmiddlewaretoken.value;
+    return request("POST", form.getAttribute("data-upload-url"), data, { onProgress: onProgress, csrf: csrf })
+      .then(function (response) {
+        if (response.status === 201) {
+          bar.value = 100;
+          setStatus(card, msg("sent"));
+          settle();
+        } else if (response.status === 0) {
+          fail(card, id, prepared, msg("offline"), true);
+        } else {
+          fail(card, id, prepared, (response.data && response.data.error) || String(response.status),
+               response.status >= 500);
+        }
+      });
   }
 
   function fail(card, id, prepared, error, canRetry) {
     card.classList.add("failed");
-    setStatus(card, app.fmt(msg("failed"), { error: error }));
+    setStatus(card, fmt(msg("failed"), { error: error }));
     var remove = card.querySelector("[data-remove]"), retry = card.querySelector("[data-retry]");
     if (canRetry) {
       failed++;

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
@@ -20,13 +21,14 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys import access, flags, workflow
+from surveys import access, capture, flags, workflow
 from surveys.admin import common, history
 from surveys.admin.filters import FlagFilter, GovernorateFilter, PhotosFilter
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
 from surveys.exports import export_selected_csv
 from surveys.exports_geo import export_selected_geojson
 from surveys.exports_xlsx import export_selected_xlsx
+from surveys.forms import SafeJSONField
 from surveys.models import (
     ClearanceReport,
     EoreSession,
@@ -66,6 +68,8 @@ def reopen_selected(modeladmin, request, queryset):
 
 
 class ReportAdminMixin:
+    # Outline and contamination typed as JSON: parsed within size and depth limits.
+    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
 
     actions = [approve_selected, return_selected, reopen_selected, export_selected_csv, export_selected_xlsx,
@@ -115,16 +119,22 @@ class ReportAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
-        if not access.can_reassign_reports(user):
-            if db_field.name == "project":
-                kwargs["queryset"] = db_field.related_model.objects.filter(organisation_id=user.organisation_id)
-            elif db_field.name == "site":
-                kwargs["queryset"] = access.visible_sites(user)
+        # The capture service's choices, as on the form and the API: a collector cannot put another team's site on a
+        # report here either. The report being changed keeps its own site and grant.
+        report = getattr(request, "_report_being_changed", None)
+        if db_field.name == "project":
+            kwargs["queryset"] = capture.project_choices(user, report)
+        elif db_field.name == "site":
+            kwargs["queryset"] = capture.site_choices(user, report)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._report_being_changed = obj
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        flags.refresh_flags(form.instance)
+        flags.refresh_with_peers(form.instance)
 
     # Columns
 

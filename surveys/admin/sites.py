@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.utils.translation import gettext_lazy
 
 from surveys import access
 from surveys.admin import common
 from surveys.admin.filters import GovernorateFilter
+from surveys.forms import SafeJSONField
 from surveys.models import AdminArea, ClearanceReport, Site, SurveyReport
 
 # Derived from approved reports by Site.refresh_from_reports(): never typed in.
@@ -60,6 +62,7 @@ class SiteAdmin(common.AdministratorsManage, admin.ModelAdmin):
     list_select_related = ["organisation", "admin_area__parent__parent"]
     search_fields = ["reference", "name", "place_name"]
     autocomplete_fields = ["admin_area"]
+    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}  # JSON within size and depth limits
     readonly_fields = DERIVED
     inlines = [ClearanceInline, SurveyInline]
     change_form_template = "admin/surveys/site_change_form.html"

@@ -33,8 +33,12 @@ answers **409** with the differing fields and the stored report's URL; change a 
 PATCH on that URL instead. "Same content": every field sent equals the stored value once both are normalised as this
 API shows them; fields left out and server-set fields are not compared; explosive item lines compare as a set.
 
-**Errors.** 400: the body is not valid JSON, or a field is wrong: an object of field name → list of messages, with
-rules that span fields under `non_field_errors`; nothing was stored. 403: your role may not do this. 404: no such
+**Errors.** 400: the body is not valid JSON (at most 2 MB and 32 levels of nesting: `{"detail": "…"}`), or the
+report breaks rules: every error of the report in one answer, nothing stored. The body keeps DRF's shape — field name
+→ list of messages, rules across fields under `non_field_errors`, item lines under `items` as an object keyed by the
+index of each line with an error — and adds `errors`, the same messages flattened by path: a field name,
+`items.<i>.<field>` for an item line, `__all__` for the report as a whole. The rules and their messages are the
+shared rule set the phone checks offline, published at `/<lang>/rules.json` (surveys.rules). 403: your role may not do this. 404: no such
 record, or not yours to see. 409: a conflict as above, or the report's state does not allow the change (e.g. it is
 already submitted). 413: the request body is larger than the server accepts (about 16 MB; photos are at most
 15 MB). 429: too many requests; wait the seconds in `Retry-After`.

@@ -1,6 +1,7 @@
-"""Serializers of API v1. They clean and normalise input; rules that span fields stay in the models' clean(), which
-ReportSerializer.validate() runs (full_clean) on the report as it would be saved, so the API, the forms and the admin
-apply the same rules and answer with the same field-level messages."""
+"""Serializers of API v1. They translate input: what a report must meet is the shared rule set (surveys.rules),
+which the models' clean() applies; RuledSerializerMixin runs it on the report as it would be saved, even when some
+fields did not parse, so one answer carries every error (item lines' under `items`), with the rule set's messages.
+Owner, site and grant choices and derived values come from the capture service (surveys.capture), as for the form."""
 
 import copy
 import json
@@ -9,15 +10,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.settings import api_settings
 
-from surveys import access, flags
+from surveys import access, capture, flags, geo, rules
 from surveys.models import (
     PARTICIPANT_FIELDS,
     AdminArea,
@@ -55,8 +58,9 @@ def _user(serializer: serializers.Serializer):
 POLYGON_SCHEMA = {
     "type": "object",
     "nullable": True,
-    "description": "GeoJSON Polygon (WGS84, longitude then latitude), or a GeoJSON Feature holding one. The ring must "
-                   "be closed and must not cross itself.",
+    "description": "GeoJSON Polygon (WGS84, longitude then latitude); any other type, a Feature included, is "
+                   "refused. Each ring must be closed, must not cross itself or span more than 180° of longitude, and "
+                   "holes must lie inside the outer ring.",
     "properties": {
         "type": {"type": "string", "enum": ["Polygon"]},
         "coordinates": {
@@ -68,11 +72,110 @@ POLYGON_SCHEMA = {
 }
 
 
+def follow_rules(fields: dict, report_type: str, scope: str = "report") -> None:
+    """Leave the ruled fields' checks to the rule set (as surveys.forms.follow_rules does for the form): not required
+    here (the rule set says what is), no bounds or lengths of their own, the rule set's message for a value that does
+    not parse or a choice that is not one."""
+    ruled = rules.fields(report_type, scope)
+    for name, field in fields.items():
+        if name not in ruled or field.read_only:
+            continue
+        field.required = False
+        field.validators = []  # the model field's validators (bounds, not in the future...) are the rule set's now
+        for attr in ("max_length", "min_length", "max_value", "min_value", "max_digits", "decimal_places"):
+            if hasattr(field, attr):
+                setattr(field, attr, None)
+        if hasattr(field, "allow_blank"):
+            field.allow_blank = True
+        for rule in rules.rules_for(report_type, scope):
+            if rule.field != name:
+                continue
+            if rule.kind in ("number", "date"):
+                field.error_messages["invalid"] = str(rule.invalid_message)
+            if rule.kind == "number":
+                field.to_internal_value = _number_reader(field, rule)
+            elif rule.kind == "choice":
+                target = getattr(field, "child", field)
+                target.error_messages["invalid_choice"] = str(rule.message)
+
+
+def _number_reader(field: serializers.Field, rule: rules.Rule):
+    """Numbers read by rules.parse_number, as the form and the phone read them (4.6e18 is a number, too large)."""
+
+    def to_internal_value(data):
+        try:
+            value = rules.parse_number(data, integer=rule.params["integer"])
+        except rules.Invalid:
+            field.fail("invalid")
+        if value is None:
+            return None
+        return float(value) if isinstance(field, serializers.FloatField) else value
+
+    return to_internal_value
+
+
+class RuledSerializerMixin:
+    """Every error of a report (or item line) in one answer: fields that parse are checked by the rule set even when
+    others did not parse, and both kinds of error come back together."""
+
+    rule_type: str = ""
+    rule_scope = "report"
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and self.rule_type:
+            data = _normalised(self.rule_type, data, self.rule_scope)
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        attrs, errors = {}, {}
+        for field in self._writable_fields:
+            validate_method = getattr(self, "validate_" + field.field_name, None)
+            try:
+                validated = field.run_validation(field.get_value(data))
+                if validate_method is not None:
+                    validated = validate_method(validated)
+            except serializers.ValidationError as exc:
+                errors[field.field_name] = exc.detail
+            except DjangoValidationError as exc:
+                errors[field.field_name] = get_error_detail(exc)
+            except SkipField:
+                pass
+            else:
+                self.set_value(attrs, field.source_attrs, validated)
+        for name, messages in self.rule_errors(attrs, set(errors)).items():
+            errors.setdefault(name, [])
+            if isinstance(errors[name], list):
+                errors[name].extend(m for m in messages if m not in errors[name])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def rule_errors(self, attrs: dict, failed: set[str]) -> dict[str, list[str]]:
+        return {}
+
+
+def _normalised(report_type: str, data: Mapping, scope: str) -> Mapping:
+    """Latin digits in the numbers and dates sent (capture.normalise), keeping a multipart body's lists."""
+    if isinstance(data, QueryDict):
+        copy_ = data.copy()
+        for key, value in capture.normalise(report_type, {k: data.get(k) for k in data}, scope).items():
+            if isinstance(value, str) and value != data.get(key):
+                copy_[key] = value
+        return copy_
+    return capture.normalise(report_type, dict(data), scope)
+
+
 @extend_schema_field(POLYGON_SCHEMA)
 class PolygonField(serializers.JSONField):
     """A GeoJSON outline. JSON of any shape parses; the model's polygon validator then checks it is a real outline."""
 
+    default_error_messages = {"invalid": geo.OUTLINE_MESSAGE}
+
     def to_internal_value(self, data):
+        if isinstance(data, str):  # a multipart body sends the outline as text: parse it within the JSON limits
+            try:
+                data = rules.safe_json_loads(data) if data.strip() else None
+            except ValueError:
+                self.fail("invalid")
         value = super().to_internal_value(data)
         # PostgreSQL's jsonb cannot hold a NUL character; refuse it here rather than fail on save.
         if "\\u0000" in json.dumps(value):
@@ -80,8 +183,10 @@ class PolygonField(serializers.JSONField):
         return value
 
 
-class ExplosiveItemLineSerializer(DescribedModelSerializer):
+class ExplosiveItemLineSerializer(RuledSerializerMixin, DescribedModelSerializer):
     """One line of explosive items, written inside its clearance report."""
+
+    rule_type, rule_scope = "clearance", "item"
 
     class Meta:
         model = ExplosiveItem
@@ -90,6 +195,15 @@ class ExplosiveItemLineSerializer(DescribedModelSerializer):
             "quantity": {"help_text": _("How many items of this category (at least 1).")},
             "weight_kg": {"help_text": _("Total weight of the line in kilograms, two decimals.")},
         }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        follow_rules(fields, self.rule_type, self.rule_scope)
+        return fields
+
+    def rule_errors(self, attrs: dict, failed: set[str]) -> dict[str, list[str]]:
+        values = {name: attrs.get(name) for name in rules.fields(self.rule_type, self.rule_scope)}
+        return {k: m for k, m in rules.check_item(self.rule_type, values).items() if k not in failed}
 
 
 # Reports ---------------------------------------------------------------------------------------------------------------
@@ -104,7 +218,7 @@ def site_status(report: Report) -> str | None:
     return site.status if site is not None else None
 
 
-class ReportSerializer(DescribedModelSerializer):
+class ReportSerializer(RuledSerializerMixin, DescribedModelSerializer):
     """What every report shares. Typed serializers below add their own fields."""
 
     uuid = serializers.UUIDField(
@@ -163,13 +277,24 @@ class ReportSerializer(DescribedModelSerializer):
         fields: list[str] = []  # set by subclasses; see ReportSummarySerializer for the generic list
         read_only_fields = ["kind", "status", "submitted_at"]
 
+    @property
+    def rule_type(self) -> str:
+        return getattr(self.Meta.model, "KIND", None) or ""
+
     def get_fields(self):
         fields = super().get_fields()
         user = _user(self)
+        report = self.instance if isinstance(self.instance, Report) else None
         if "project" in fields and not fields["project"].read_only:
-            fields["project"].queryset = access.selectable_projects(user)
+            fields["project"].queryset = capture.project_choices(user, report)
         if "site" in fields and not fields["site"].read_only:
-            fields["site"].queryset = access.visible_sites(user)
+            # The capture service's choices, as on the form: not another team's site.
+            fields["site"].queryset = capture.site_choices(user, report)
+        for name, message in capture.CHOICE_MESSAGES.items():
+            if name in fields and not fields[name].read_only:
+                fields[name].error_messages["does_not_exist"] = str(message)
+        if self.rule_type:
+            follow_rules(fields, self.rule_type)
         return fields
 
     @extend_schema_field(OpenApiTypes.INT)
@@ -182,20 +307,20 @@ class ReportSerializer(DescribedModelSerializer):
             raise serializers.ValidationError(_("The UUID of a report cannot be changed."))
         return value
 
-    def validate(self, attrs: dict) -> dict:
-        """Run the model's own validation (field validators, clean(), constraints) on the report as it would be saved.
+    def rule_errors(self, attrs: dict, failed: set[str]) -> dict[str, list[str]]:
+        """Run the model's own validation (the rule set through clean(), the fields the rules leave to the model,
+        constraints) on the report as it would be saved, leaving out the fields that did not parse.
 
         Uniqueness of the UUID is not checked here: a UUID already stored is a resend, which the view answers."""
-        attrs = super().validate(attrs)
         candidate = self._candidate(attrs)
         try:
-            candidate.full_clean(exclude=["uuid"])
+            candidate.full_clean(exclude=["uuid", *failed])
         except DjangoValidationError as exc:
             errors = serializers.as_serializer_error(exc)
             if "__all__" in errors:
                 errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop("__all__")
-            raise serializers.ValidationError(errors) from None
-        return attrs
+            return errors
+        return {}
 
     def _candidate(self, attrs: dict) -> Report:
         """An unsaved copy of the report with the sent values applied (the stored one is left untouched)."""
@@ -203,8 +328,7 @@ class ReportSerializer(DescribedModelSerializer):
         if self.instance is not None:
             candidate = copy.copy(self.instance)
         else:
-            user = _user(self)
-            candidate = model(kind=model.KIND, captured_by=user, team=user.team, organisation=user.team.organisation)
+            candidate = capture.assign_owner(model(kind=model.KIND), _user(self))
         for name, value in attrs.items():
             if name not in self.nested_fields and name != "submit":
                 setattr(candidate, name, value)
@@ -214,7 +338,8 @@ class ReportSerializer(DescribedModelSerializer):
     nested_fields: tuple[str, ...] = ()
 
     def complete(self, candidate: Report, attrs: dict) -> None:
-        """Fill values derived from others before validation (a hook for the typed serializers)."""
+        """Fill values derived from others before validation (capture.derive_defaults)."""
+        capture.derive_defaults(candidate)
 
     def to_representation(self, instance: Report) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -229,14 +354,12 @@ class ReportSerializer(DescribedModelSerializer):
         user = _user(self)
         nested = {name: validated_data.pop(name) for name in self.nested_fields if name in validated_data}
         validated_data.pop("submit", None)
-        report = self.Meta.model(
-            **validated_data, captured_by=user, team=user.team, organisation=user.team.organisation,
-        )
+        report = capture.assign_owner(self.Meta.model(**validated_data), user)
         self.complete(report, validated_data)
         report._history_user = user
         report.save()
         self.save_nested(report, nested)
-        flags.refresh_flags(report)
+        flags.refresh_with_peers(report)
         return report
 
     @transaction.atomic
@@ -249,7 +372,7 @@ class ReportSerializer(DescribedModelSerializer):
         instance._history_user = _user(self)
         instance.save()
         self.save_nested(instance, nested)
-        flags.refresh_flags(instance)
+        flags.refresh_with_peers(instance)
         return instance
 
     def save_nested(self, report: Report, nested: dict) -> None:
@@ -287,7 +410,7 @@ class SurveyReportSerializer(ReportSerializer):
 
 class ClearanceReportSerializer(ReportSerializer):
     items = ExplosiveItemLineSerializer(
-        many=True, required=False, max_length=500,
+        many=True, required=False, max_length=rules.ITEMS_MAX,
         help_text=_("Explosive items found, one line per category and disposal. When sent, the lines replace all "
                     "stored ones; when left out (PATCH), the stored lines stay."),
     )
@@ -339,7 +462,9 @@ class EoreSessionSerializer(ReportSerializer):
 
     def complete(self, candidate: EoreSession, attrs: dict) -> None:
         if "total_participants" not in attrs:
-            candidate.total_participants = candidate.breakdown_total
+            candidate.total_participants = None  # left out: derived from the grid (capture.derive_defaults)
+        super().complete(candidate, attrs)
+        if "total_participants" not in attrs and candidate.total_participants is not None:
             attrs["total_participants"] = candidate.total_participants
 
 

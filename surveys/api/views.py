@@ -3,6 +3,7 @@ runs the model's own rules) and every status change goes through surveys.workflo
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -264,6 +266,12 @@ class TypedReportViewSet(ReportLookupMixin, mixins.CreateModelMixin, mixins.Upda
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         report = self.get_object()
+        version = _sent_version(request.data)
+        if version is not None and version != report.updated_at:
+            if self._same_as_stored(report, request.data):
+                # A resend whose first answer was lost: the first one saved (and maybe submitted) exactly this.
+                return Response(self.get_serializer(report).data)
+            raise Conflict(self._overtaken(report))
         self._check_can_edit(report)
         serializer = self.get_serializer(report, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -273,10 +281,27 @@ class TypedReportViewSet(ReportLookupMixin, mixins.CreateModelMixin, mixins.Upda
             if locked.status != report.status:
                 raise Conflict(_("%(ref)s changed state while you were editing it; reload it.")
                                % {"ref": report.reference})
+            if version is not None and version != locked.updated_at:
+                raise Conflict(self._overtaken(report))
             report = serializer.save()
             if serializer.validated_data.get("submit"):
                 self._submit(report)
         return Response(self.get_serializer(self._stored(report.pk)).data)
+
+    def _same_as_stored(self, report: Report, data) -> bool:
+        if report.captured_by_id != self.request.user.pk:
+            return False
+        serializer = self.get_serializer(report, data=data, partial=True)
+        if not serializer.is_valid():
+            return False
+        if serializer.validated_data.get("submit") and report.status != Report.Status.SUBMITTED:
+            return False
+        return not s.differing_fields(serializer, report)
+
+    @staticmethod
+    def _overtaken(report: Report) -> str:
+        return (_("%(ref)s was changed on the server after the version you corrected (by a supervisor, or from "
+                  "another device); nothing was saved.") % {"ref": report.reference})
 
     @extend_schema(
         summary="Submit the report for review", request=None, parameters=[REPORT_KEY],
@@ -296,6 +321,19 @@ class TypedReportViewSet(ReportLookupMixin, mixins.CreateModelMixin, mixins.Upda
         return Response(self.get_serializer(self._stored(report.pk)).data)
 
 
+def _sent_version(data):
+    """The `version` a change was made from (the report's updated_at as the client read it, ISO 8601), or None when
+    the client sent none (then the change applies to whatever is stored, as before). Unreadable: 400."""
+    sent = data.get("version") if hasattr(data, "get") else None
+    if sent in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(sent))
+    except ValueError:
+        raise serializers.ValidationError({"version": [_("Send the report's updated_at as it was read.")]}) from None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+
+
 def _id_of_stored_uuid(data) -> int | None:
     """The id of the report already stored with the UUID in a request body, if any (of any type, anyone's)."""
     if not isinstance(data, Mapping):
@@ -305,6 +343,13 @@ def _id_of_stored_uuid(data) -> int | None:
     except (ValueError, TypeError, AttributeError):
         return None
     return Report.objects.filter(uuid=value).values_list("pk", flat=True).first()
+
+
+VERSION_NOTE = (
+    "Send \"version\": the report's updated_at as you read it, to change only that version: if the report changed "
+    "since (a supervisor reopened or edited it), the answer is 409 and nothing is saved. A resend of a change that was "
+    "saved (its answer lost) answers 200 with the stored report."
+)
 
 
 def _typed_schema(noun: str, plural: str):
@@ -331,10 +376,11 @@ def _typed_schema(noun: str, plural: str):
                                         409: CONFLICT_409}),
         update=extend_schema(summary=f"Replace a {noun}", parameters=[REPORT_KEY],
                              description="Only your own draft or returned report (409 otherwise). Send "
-                                         "\"submit\": true to submit it in the same request.",
+                                         "\"submit\": true to submit it in the same request. " + VERSION_NOTE,
                              responses={200: None, 400: ERRORS_400, 409: CONFLICT_409}),
         partial_update=extend_schema(summary=f"Change some fields of a {noun}", parameters=[REPORT_KEY],
-                                     description="Only your own draft or returned report (409 otherwise).",
+                                     description="Only your own draft or returned report (409 otherwise). "
+                                                 + VERSION_NOTE,
                                      responses={200: None, 400: ERRORS_400, 409: CONFLICT_409}),
     )
 

@@ -10,7 +10,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from surveys import geo
+from surveys import geo, rules
 from surveys.models.choices import (
     PARTICIPANT_FIELDS,
     Blockage,
@@ -39,7 +38,75 @@ from surveys.models.people import AdminArea, Organisation, Project, Team
 from surveys.models.sites import Site, area_field
 
 
+class RuledModel(models.Model):
+    """A model whose values the shared rule set (surveys.rules) checks: clean() reports every broken rule at once, by
+    field, and the fields the rules cover are left to them (their own validators — kept as the database's last line
+    of defence — do not add second, differently worded, messages)."""
+
+    RULE_TYPE: str | None = None
+    RULE_SCOPE = "report"
+
+    class Meta:
+        abstract = True
+
+    def rule_fields(self) -> set[str]:
+        return rules.fields(self.RULE_TYPE, self.RULE_SCOPE) if self.RULE_TYPE else set()
+
+    def rule_values(self) -> dict:
+        return {name: getattr(self, self._meta.get_field(name).attname) for name in self.rule_fields()}
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        self._clean_exclude = set(exclude or ())
+        super().full_clean(exclude=exclude, validate_unique=validate_unique,
+                           validate_constraints=validate_constraints)
+
+    def clean_fields(self, exclude=None) -> None:
+        exclude = set(exclude or ())
+        ruled = self.rule_fields()
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude | ruled)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in ruled - exclude:
+            field = self._meta.get_field(name)
+            raw = getattr(self, field.attname)
+            if raw in field.empty_values:
+                continue  # the rule set says whether it may be empty
+            try:
+                # A relation is checked to exist; any other value is only converted: the rules judge it.
+                value = field.clean(raw, self) if field.is_relation else field.to_python(raw)
+            except ValidationError as exc:
+                rule = rules.number_rule(self.RULE_TYPE, name, self.RULE_SCOPE)
+                errors[name] = [rule.invalid_message] if rule and not field.is_relation else exc.messages
+            else:
+                setattr(self, field.attname, value)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self) -> None:
+        errors = self.rule_errors()
+        for name, message in self.validation_errors().items():
+            errors.setdefault(name, []).append(message)
+        skip = getattr(self, "_clean_exclude", set())
+        errors = {name: messages for name, messages in errors.items() if name not in skip}
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_errors(self) -> dict[str, list]:
+        if not self.RULE_TYPE:
+            return {}
+        if self.RULE_SCOPE == "item":
+            return rules.check_item(self.RULE_TYPE, self.rule_values())
+        return rules.check(self.RULE_TYPE, self.rule_values())
+
+    def validation_errors(self) -> dict:
+        """Rules that need the database or the record's owner (not part of the shared rule set), as {field: message}."""
+        return {}
+
+
 def _not_in_future(value: date) -> None:
+    """Kept for migration 0001, which names it; the rule set's date rule checks report dates now."""
     if value and value > timezone.localdate():
         raise ValidationError(_("This date is in the future. Enter the day the work was done."), code="future")
 
@@ -65,8 +132,10 @@ class ReportQuerySet(models.QuerySet):
         return qs.filter(condition) if waiting else qs.exclude(condition)
 
 
-class Report(models.Model):
+class Report(RuledModel):
     """What every field report shares. A report is one of SurveyReport, ClearanceReport or EoreSession."""
+
+    KIND: str | None = None
 
     class Kind(models.TextChoices):
         SURVEY = "survey", _("Survey")
@@ -92,15 +161,15 @@ class Report(models.Model):
                                 verbose_name=_("project (grant)"))
     captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="reports",
                                     verbose_name=_("captured by"))
-    activity_date = models.DateField(_("date of activity"), validators=[_not_in_future])
+    activity_date = models.DateField(_("date of activity"))
     captured_at = models.DateTimeField(_("captured on the device at"), default=timezone.now)
     admin_area = models.ForeignKey(AdminArea, models.PROTECT, null=True, blank=True, related_name="reports",
                                    verbose_name=_("administrative area"))
     place_name = models.CharField(_("place name"), max_length=200, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[geo.validate_latitude])
-    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[geo.validate_longitude])
-    gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"), null=True, blank=True, validators=[MinValueValidator(0)])
-    polygon = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True, validators=[geo.validate_polygon])
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"), null=True, blank=True)
+    polygon = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True,
                               editable=False)
@@ -138,6 +207,10 @@ class Report(models.Model):
                                    name="report_longitude_range"),
             models.CheckConstraint(condition=Q(gps_accuracy_m__gte=0) | Q(gps_accuracy_m__isnull=True),
                                    name="report_gps_accuracy_not_negative"),
+            models.CheckConstraint(condition=Q(gps_accuracy_m__lte=rules.GPS_ACCURACY_MAX_M)
+                                   | Q(gps_accuracy_m__isnull=True), name="report_gps_accuracy_bounded"),
+            models.CheckConstraint(condition=Q(photos_expected__lte=rules.PHOTOS_EXPECTED_MAX)
+                                   | Q(photos_expected__isnull=True), name="report_photos_expected_bounded"),
             models.CheckConstraint(condition=Q(latitude__isnull=True, longitude__isnull=True)
                                    | Q(latitude__isnull=False, longitude__isnull=False),
                                    name="report_point_complete"),
@@ -157,17 +230,13 @@ class Report(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("report_detail", args=[self.pk])
 
-    def clean(self) -> None:
-        errors = self.validation_errors()
-        if errors:
-            raise ValidationError(errors)
+    @property
+    def RULE_TYPE(self) -> str | None:  # noqa: N802 - the rule set's report type is the report's own type
+        return self.KIND  # None on the shared parent row: its type's fields are not on it
 
     def validation_errors(self) -> dict:
-        """Rules across fields, as {field: message}; each report type adds its own to these."""
+        """Rules that need the database (owner, grant), as {field: message}; each report type adds its own."""
         errors = {}
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = _(
-                "Enter both latitude and longitude, or neither.")
         if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
             errors["team"] = _("This team belongs to another organisation.")
         if self.project_id and self.organisation_id and self.project.organisation_id != self.organisation_id:
@@ -231,12 +300,12 @@ class SurveyReport(Report):
         verbose_name_plural = _("survey reports")
         constraints = [
             models.CheckConstraint(condition=Q(estimated_area_m2__gte=0), name="survey_area_not_negative"),
+            models.CheckConstraint(condition=Q(estimated_area_m2__lte=rules.AREA_MAX_M2), name="survey_area_bounded"),
         ]
 
     def validation_errors(self) -> dict:
         errors = super().validation_errors()
-        unknown = set(self.contamination or []) - set(EOCategory.values)
-        if not isinstance(self.contamination, list) or unknown:
+        if not isinstance(self.contamination, list):  # its values are the rule set's to check
             errors["contamination"] = _("Choose contamination types from the list.")
         if self.site_id and self.organisation_id and self.site.organisation_id != self.organisation_id:
             errors["site"] = _("This site belongs to another organisation.")
@@ -253,14 +322,13 @@ class ClearanceReport(Report):
     stage = models.CharField(_("report kind"), max_length=12, choices=ClearanceKind.choices,
                              default=ClearanceKind.PROGRESS)
     method = models.CharField(_("method"), max_length=12, choices=ClearanceMethod.choices)
-    start_date = models.DateField(_("start date"), validators=[_not_in_future])
-    end_date = models.DateField(_("end date"), validators=[_not_in_future])
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
     cancelled_area_m2 = area_field(_("cancelled area (m²)"))
     reduced_area_m2 = area_field(_("reduced area (m²)"))
     cleared_area_m2 = area_field(_("cleared area (m²)"))
-    depth_cm = models.PositiveSmallIntegerField(_("clearance depth (cm)"), default=0,
-                                                validators=[MaxValueValidator(1000)])
-    handover_date = models.DateField(_("handover date"), null=True, blank=True, validators=[_not_in_future])
+    depth_cm = models.PositiveSmallIntegerField(_("clearance depth (cm)"), default=0)
+    handover_date = models.DateField(_("handover date"), null=True, blank=True)
     handed_over_to = models.CharField(_("handed over to"), max_length=200, blank=True,
                                       help_text=_("Who received the land from the team (name and role)."))
     handover_notes = models.TextField(_("handover notes"), blank=True)
@@ -276,23 +344,18 @@ class ClearanceReport(Report):
                 condition=Q(cancelled_area_m2__gte=0, reduced_area_m2__gte=0, cleared_area_m2__gte=0, depth_cm__gte=0),
                 name="clearance_figures_not_negative",
             ),
+            # Upper bounds of the rule set: a site's sums of these (and the donors' figures) cannot overflow.
+            models.CheckConstraint(
+                condition=Q(cancelled_area_m2__lte=rules.AREA_MAX_M2, reduced_area_m2__lte=rules.AREA_MAX_M2,
+                            cleared_area_m2__lte=rules.AREA_MAX_M2, depth_cm__lte=rules.DEPTH_MAX_CM),
+                name="clearance_figures_bounded",
+            ),
         ]
 
     def validation_errors(self) -> dict:
         errors = super().validation_errors()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date is before the start date.")
-        if self.activity_date and self.start_date and self.activity_date < self.start_date:
-            errors["activity_date"] = _("The date of the report cannot be before the work started.")
         if self.site_id and self.organisation_id and self.site.organisation_id != self.organisation_id:
             errors["site"] = _("This site belongs to another organisation.")
-        if self.stage == ClearanceKind.COMPLETION:
-            if not self.handover_date:
-                errors["handover_date"] = _("A completion report needs the date the land was handed over.")
-            if not self.handed_over_to:
-                errors["handed_over_to"] = _("A completion report needs who received the land.")
-        if self.handover_date and self.start_date and self.handover_date < self.start_date:
-            errors["handover_date"] = _("The handover cannot be before the work started.")
         return errors
 
     @property
@@ -300,14 +363,16 @@ class ClearanceReport(Report):
         return self.cancelled_area_m2 + self.reduced_area_m2 + self.cleared_area_m2
 
 
-class ExplosiveItem(models.Model):
+class ExplosiveItem(RuledModel):
     """One line of explosive items found during clearance: a category, how many, their total weight, what was done."""
+
+    RULE_TYPE = "clearance"
+    RULE_SCOPE = "item"
 
     report = models.ForeignKey(ClearanceReport, models.CASCADE, related_name="items", verbose_name=_("report"))
     category = models.CharField(_("category"), max_length=20, choices=EOCategory.choices)
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    weight_kg = models.DecimalField(_("total weight (kg)"), max_digits=10, decimal_places=2,
-                                    validators=[MinValueValidator(0)])
+    quantity = models.PositiveIntegerField(_("quantity"))
+    weight_kg = models.DecimalField(_("total weight (kg)"), max_digits=10, decimal_places=2)
     disposal = models.CharField(_("disposal"), max_length=20, choices=Disposal.choices)
 
     history = HistoricalRecords()
@@ -319,6 +384,8 @@ class ExplosiveItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive"),
             models.CheckConstraint(condition=Q(weight_kg__gte=0), name="item_weight_not_negative"),
+            models.CheckConstraint(condition=Q(quantity__lte=rules.ITEM_QUANTITY_MAX,
+                                               weight_kg__lte=rules.ITEM_WEIGHT_MAX_KG), name="item_figures_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -369,20 +436,15 @@ class EoreSession(Report):
                                    name="eore_disabilities_within_total"),
             models.CheckConstraint(condition=Q(first_time_attendees__lte=F("total_participants")),
                                    name="eore_first_time_within_total"),
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__lte": rules.PEOPLE_MAX for name in PARTICIPANT_FIELDS},
+                            posters_qty__lte=rules.MATERIALS_MAX, brochures_qty__lte=rules.MATERIALS_MAX),
+                name="eore_counts_bounded",
+            ),
         ]
 
     def validation_errors(self) -> dict:
-        errors = super().validation_errors()
-        breakdown = self.breakdown_total
-        if self.total_participants != breakdown:
-            errors["total_participants"] = _(
-                "The total (%(total)s) is not the sum of the people counted by sex and age (%(sum)s)."
-            ) % {"total": self.total_participants, "sum": breakdown}
-        if self.persons_with_disabilities > self.total_participants:
-            errors["persons_with_disabilities"] = _("Persons with disabilities cannot be more than the total.")
-        if self.first_time_attendees > self.total_participants:
-            errors["first_time_attendees"] = _("First-time attendees cannot be more than the total.")
-        return errors
+        return super().validation_errors()
 
     @property
     def breakdown_total(self) -> int:

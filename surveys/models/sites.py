@@ -14,6 +14,11 @@ def area_field(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0, help_text=_("Square metres"))
 
 
+def area_sum_field(label: str) -> models.PositiveBigIntegerField:
+    """A sum of reported areas: 64 bits, so that many approved reports cannot overflow it."""
+    return models.PositiveBigIntegerField(label, default=0, help_text=_("Square metres"))
+
+
 class Site(models.Model):
     """A hazard area. Its land-release figures and status are derived from approved reports (see refresh_from_reports)."""
 
@@ -37,9 +42,9 @@ class Site(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=SiteStatus.choices, default=SiteStatus.OPEN,
                               db_index=True)
     # Derived from approved clearance reports by refresh_from_reports(); stored so lists and figures need no join.
-    cancelled_area_m2 = area_field(_("cancelled area (m²)"))
-    reduced_area_m2 = area_field(_("reduced area (m²)"))
-    cleared_area_m2 = area_field(_("cleared area (m²)"))
+    cancelled_area_m2 = area_sum_field(_("cancelled area (m²)"))
+    reduced_area_m2 = area_sum_field(_("reduced area (m²)"))
+    cleared_area_m2 = area_sum_field(_("cleared area (m²)"))
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
