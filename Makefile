@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve test lint bench messages css clean
+.PHONY: run serve test lint bench messages css clean web-forms-harness
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,3 +58,7 @@ css: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var/staticfiles
+
+# ODK Web Forms bundled for the OpenRosa end-to-end test (committed; rebuild only after changing tests/web_forms/).
+web-forms-harness:
+	cd tests/web_forms && npm install --no-audit --no-fund && npm run build

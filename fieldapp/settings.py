@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "import_export",
     # The front door (issue 11): sign-in lockout, expiring per-device API tokens, the CSP header.
     "axes",
     "knox",
@@ -302,6 +303,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# OpenRosa (surveys.openrosa): the largest submission POST accepted (Collect splits larger ones). Wrong passwords
+# count towards the sign-in lockout (django-axes, below) like every other password check.
+OPENROSA_MAX_SUBMISSION_BYTES = envint("OPENROSA_MAX_SUBMISSION_BYTES", 10 * 1024 * 1024)
+
+# Onboarding spreadsheets (surveys.onboarding): a file is imported whole or not at all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # The front door (issue 11) ----------------------------------------------------------------------------------------
 # Sign-in, sessions, API tokens, request bodies and the browser's security headers, all in one place.

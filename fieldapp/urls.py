@@ -19,6 +19,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as its own request (?script): no inline script, as the
     # Content-Security-Policy requires.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # ODK Collect and KoboCollect: the server URL a team types is the site's address followed by /openrosa.
+    path("openrosa/", include("surveys.openrosa.urls")),
     # The maps' one GeoJSON endpoint: codes, not words, so one URL (and one cached answer) for every language.
     path("map/features.geojson", map_views.map_features, name="map_features"),
 ]

@@ -218,6 +218,26 @@ def capture_sites(user) -> QuerySet:
     )
 
 
+def capture_admin_areas(user) -> QuerySet:
+    """Administrative areas a field worker's pick list offers (OpenRosa's media files): the governorates where their
+    capture sites lie, with every district and sub-district in them; every area while their sites name none (a new
+    operation). Areas are public geography: the filter keeps a phone's list short, it hides nothing."""
+    if not can_create_report(user):
+        return AdminArea.objects.none()
+    areas = AdminArea.objects.filter(pk__in=capture_sites(user).exclude(admin_area=None).values("admin_area_id"))
+    governorates = set()
+    for area in areas.select_related("parent__parent"):
+        top = area
+        while top.parent_id:
+            top = top.parent
+        governorates.add(top.pk)
+    if not governorates:
+        return AdminArea.objects.all()
+    return AdminArea.objects.filter(
+        Q(pk__in=governorates) | Q(parent_id__in=governorates) | Q(parent__parent_id__in=governorates)
+    )
+
+
 def sees_exact_location(user, site_status: str | None) -> bool:
     """Donor viewers see the location of a hazard only to about 1 km until the site is closed (cleared)."""
     return _sees_exact_location(role(user), site_status)

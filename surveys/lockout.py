@@ -18,6 +18,12 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """AXES_LOCKOUT_CALLABLE: a page in the person's language, or JSON for the API; 429 either way."""
     if request.path.startswith("/api/"):
         return locked_api_response()
+    if request.path.startswith("/openrosa/"):
+        from surveys.openrosa.views import openrosa_response  # ODK Collect shows the message of OpenRosa's XML
+
+        response = openrosa_response(lockout_message(), 429, "error")
+        response["X-OpenRosa-Version"] = "1.0"
+        return response
     return render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
 
 

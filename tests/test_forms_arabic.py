@@ -27,7 +27,9 @@ def po_entries() -> dict[str, str]:
 
 def test_every_string_has_an_arabic_translation():
     entries = po_entries()
-    plural_forms = re.findall(r'^msgstr\[\d\] "(.*)"$', PO.read_text(encoding="utf-8"), re.M)
+    # A plural form may be wrapped over several lines (as makemessages writes long ones): join them.
+    plural_forms = ["".join(re.findall(r'"(.*)"', lines))
+                    for lines in re.findall(r'^msgstr\[\d\] ((?:".*"\n?)+)', PO.read_text(encoding="utf-8"), re.M)]
 
     assert len(entries) > 300 and len(plural_forms) % 6 == 0 and plural_forms
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []

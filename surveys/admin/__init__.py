@@ -6,7 +6,7 @@ Admin asks surveys.access for every queryset and permission and calls surveys.wo
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from surveys.admin import accounts, lookups, reports, sites  # noqa: F401  (registers the model admins)
+from surveys.admin import accounts, lookups, openrosa, reports, sites  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = _("Field reports: review desk")
 admin.site.site_title = _("Field reports")
