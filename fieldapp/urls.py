@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fieldapp import health
-from surveys import offline
+from surveys import map_views, offline
 from surveys.api import DESCRIPTION as API_DESCRIPTION
 
 urlpatterns = [
@@ -21,8 +21,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # ODK Collect and KoboCollect: the server URL a team types is the site's address followed by /openrosa.
     path("openrosa/", include("surveys.openrosa.urls")),
+    # The maps' one GeoJSON endpoint: codes, not words, so one URL (and one cached answer) for every language.
+    path("map/features.geojson", map_views.map_features, name="map_features"),
 ]
 urlpatterns += i18n_patterns(
+    path("admin/map/", admin.site.admin_view(map_views.admin_map), name="admin_map"),
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("figures/", include("surveys.figures_urls")),

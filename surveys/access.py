@@ -267,6 +267,12 @@ def _sees_exact_location(user_role: Role | None, site_status: str | None) -> boo
     return user_role != Role.DONOR or site_status == SiteStatus.CLOSED
 
 
+def sees_every_location(user) -> bool:
+    """Whether every point and outline the user may see is exact (everyone but donor viewers): lets the map skip
+    asking location_rule for each of thousands of features."""
+    return _sees_exact_location(role(user), None) and _sees_exact_location(role(user), SiteStatus.OPEN)
+
+
 def sees_report_location(user, report: Report) -> bool:
     """Whether the user sees a report's exact point and outline. The same rule as the exports (location_rule): a
     risk-education session has no site, and where children gathered is as sensitive as a hazard, so donors see it
@@ -416,3 +422,19 @@ def get_token_for_user(user, pk) -> DeviceToken:
         return tokens_of(user).get(pk=pk)
     except (DeviceToken.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# Maps ------------------------------------------------------------------------------------------------------------------
+
+
+def mapped_sites(user) -> QuerySet:
+    """The sites a user's map shows: a field collector's map is their team's own sites (what they work on from the
+    phone); everyone else's, the sites they see."""
+    if role(user) == Role.COLLECTOR:
+        return visible_sites(user).filter(team_id=user.team_id) if user.team_id else Site.objects.none()
+    return visible_sites(user)
+
+
+def can_open_site_page(user) -> bool:
+    """The site's page is its admin page, which supervisors and administrators open (SiteAdmin asks visible_sites)."""
+    return role(user) in (Role.SUPERVISOR, Role.ADMINISTRATOR)

@@ -456,11 +456,9 @@ def export_for(queryset: QuerySet) -> Export:
     return by_model[queryset.model]
 
 
-@admin.action(description=_("Export selected reports as CSV"), permissions=["export"])
-def export_selected_csv(modeladmin, request, queryset):
-    """Export the selected reports as the export page would: only those the user may export, same columns.
-
-    Shown only where the model admin's has_export_permission says so (access.can_see_figures)."""
+def selected_for_export(modeladmin, request, queryset: QuerySet) -> tuple[Export, QuerySet] | None:
+    """The export that fits an admin selection, and the selected reports the user may export (as the export page
+    would give them); None, with a message, for a user who may not export."""
     user = request.user
     if not access.can_see_figures(user):
         modeladmin.message_user(request, _("You are not allowed to export reports."), messages.ERROR)
@@ -473,5 +471,26 @@ def export_selected_csv(modeladmin, request, queryset):
             "%(count)d selected report was left out: only approved reports are exported.",
             "%(count)d selected reports were left out: only approved reports are exported.",
             left_out) % {"count": left_out}, messages.WARNING)
-    options = Options(photos=access.can_view_photos(user))
-    return export_response(export, user, records, options, request)
+    return export, records
+
+
+def export_action(respond: Callable, name: str, description: Promise) -> Callable:
+    """An admin action exporting the selected reports as the export page would (only those the user may export, same
+    columns), in the format `respond(export, user, records, options, request)` writes: CSV here, XLSX and GeoJSON in
+    exports_xlsx and exports_geo.
+
+    Shown only where the model admin's has_export_permission says so (access.can_see_figures)."""
+
+    @admin.action(description=description, permissions=["export"])
+    def action(modeladmin, request, queryset):
+        selected = selected_for_export(modeladmin, request, queryset)
+        if selected is None:
+            return None
+        export, records = selected
+        return respond(export, request.user, records, Options(photos=access.can_view_photos(request.user)), request)
+
+    action.__name__ = action.__qualname__ = name
+    return action
+
+
+export_selected_csv = export_action(export_response, "export_selected_csv", _("Export selected reports as CSV"))

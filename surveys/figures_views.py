@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from surveys import access, charts, exports, indicators
+from surveys import access, charts, exports, exports_geo, indicators
 
 
 def _figures_user(request):
@@ -62,6 +62,8 @@ def exports_page(request):
     return render(request, "figures/exports.html", {
         "form": exports.ExportForm(request.GET or None, user=user),
         "exports": exports.EXPORTS.values(),
+        "geo_slugs": exports_geo.GEO_EXPORTS,
+        "site_properties": exports_geo.SITE_PROPERTIES,
     })
 
 

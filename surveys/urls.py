@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from surveys import account_views, views
+from surveys import account_views, map_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
     path("sites/search/", views.site_search, name="site_search"),
+    path("map/", map_views.field_map, name="field_map"),
     path("photos/pending/", views.pending_photo_upload, name="pending_photo_upload"),
     path("photos/pending/<uuid:pk>/", views.pending_photo, name="pending_photo"),
     path("photos/<uuid:pk>/", views.photo, name="photo"),

@@ -33,6 +33,8 @@ from surveys.admin.filters import (
 from surveys.admin.review import REVIEW_MOVES, ReviewCommentForm, move_each
 from surveys.counting import EstimatedCountPaginator
 from surveys.exports import export_selected_csv
+from surveys.exports_geo import export_selected_geojson
+from surveys.exports_xlsx import export_selected_xlsx
 from surveys.forms import SafeJSONField
 from surveys.models import (
     ClearanceReport,
@@ -77,7 +79,8 @@ class ReportAdminMixin(common.PlainWords):
     formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
     """What every report admin shares: whose rows, who may do what, the columns, the filters and the review moves."""
 
-    actions = [approve_selected, return_selected, reopen_selected, export_selected_csv]
+    actions = [approve_selected, return_selected, reopen_selected, export_selected_csv, export_selected_xlsx,
+               export_selected_geojson]
     list_filter = ["status", FlagFilter, PhotosFilter, OrganisationFilter, TeamFilter, ProjectFilter, GovernorateFilter]
     # Drawn by templates/admin/surveys/change_list.html without reading the rows (review_admin.cheap_date_hierarchy).
     date_hierarchy = "activity_date"
