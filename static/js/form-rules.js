@@ -10,7 +10,7 @@
    geodesic library (lib/area.js, 34 KB) is imported only once there is an outline to measure: an outline is drawn on
    the map, which loads with Leaflet from the network (or the browser's cache) anyway, and the shell stays small. */
 import { check } from "./rules.js";
-import { fmt, number, report } from "./lib/helpers.js";
+import { fmt, formatNumber, number, report } from "./lib/helpers.js";
 
 var SKIP = /^(csrfmiddlewaretoken|uuid|save|submit)$|^photo-|^newphoto-|-TOTAL_FORMS$|-INITIAL_FORMS$|-MIN_NUM_FORMS$|-MAX_NUM_FORMS$/;
 var ITEM = /^items-(\d+)-(.+)$/;
@@ -212,10 +212,10 @@ function outlineArea(form) {
       if (isFinite(value)) { reported += value; any = true; }
     });
     var mismatch = any && area.areaMismatch(m2, reported, settings.tolerance);
-    var text = fmt(box.getAttribute("data-msg-area"), { area: Math.round(m2).toLocaleString(lang) });
+    var text = fmt(box.getAttribute("data-msg-area"), { area: formatNumber(Math.round(m2), lang) });
     if (mismatch) {
       text += " " + fmt(box.getAttribute("data-msg-mismatch"), {
-        reported: reported.toLocaleString(lang), percent: Math.round(settings.tolerance * 100) + " %" });
+        reported: formatNumber(reported, lang), percent: Math.round(settings.tolerance * 100) + " %" });
     }
     box.textContent = text;
     box.classList.toggle("warn", mismatch);

@@ -1,7 +1,9 @@
 // The shared helpers, without a browser: `node --test tests/js` (run by tests/test_js_units.py).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { csrfToken, detail, flatten, fmt, latinDigits, number, retryAfterSeconds, uuid } from "../../static/js/lib/helpers.js";
+import {
+  csrfToken, detail, flatten, fmt, formatDateTime, formatNumber, latinDigits, number, retryAfterSeconds, uuid,
+} from "../../static/js/lib/helpers.js";
 
 test("fmt fills Django's %(name)s placeholders and leaves unknown ones", () => {
   assert.equal(fmt("Sending photo %(i)s of %(n)s", { i: 2, n: 2 }), "Sending photo 2 of 2");
@@ -46,4 +48,12 @@ test("Retry-After is seconds or an HTTP date", () => {
   const now = Date.parse("Mon, 30 Nov 2026 12:00:00 GMT");
   assert.equal(retryAfterSeconds("Mon, 30 Nov 2026 12:01:00 GMT", now), 60);
   assert.equal(retryAfterSeconds("soon"), 0);
+});
+
+test("numbers and times read as the server's formats write them, Western digits in Arabic too", () => {
+  assert.equal(formatNumber(1234567, "ar"), "1,234,567");
+  assert.equal(formatNumber(1234567, "en"), "1,234,567");
+  const ms = new Date(2026, 10, 30, 12, 58).getTime();
+  assert.equal(formatDateTime(ms, "en"), "30 Nov 2026, 12:58");
+  assert.equal(formatDateTime(ms, "ar"), "30 نوفمبر 2026، 12:58");
 });

@@ -22,6 +22,20 @@ export function fmt(template, values) {
 // Digits as phones type them, as the server normalises them (surveys.rules.normalise_digits): Arabic-Indic and
 // Persian digits to Latin, the Arabic decimal separator and the minus sign (U+2212) to ASCII; thousands separators
 // (Arabic, no-break and thin spaces, spaces) dropped.
+// The locale the pages format with: Western digits in Arabic too (as the server's formats do), day before month.
+export function displayLocale(lang) {
+  return (lang === "ar" ? "ar" : "en-GB") + "-u-nu-latn";
+}
+
+export function formatNumber(value, lang) {
+  return Number(value).toLocaleString(displayLocale(lang));
+}
+
+export function formatDateTime(ms, lang) {
+  return new Date(ms).toLocaleString(displayLocale(lang), {
+    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
 export function latinDigits(value) {
   return String(value == null ? "" : value)
     .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); })

@@ -3,7 +3,7 @@
    wording: data-waiting (queued reports), data-attention (reports the worker must decide about), data-drafts
    (unfinished reports), data-outbox-state
    ("idle", "sending", "offline", "signed-out", "other-user", "retry"), data-sent (references sent from this page). */
-import { fmt } from "../lib/helpers.js";
+import { fmt, formatDateTime } from "../lib/helpers.js";
 import { fraction } from "./sync.js";
 
 export function createDisplay(panel, options) {
@@ -24,8 +24,8 @@ export function createDisplay(panel, options) {
   }
 
   function time(ms) {
-    try { return new Date(ms).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" }); } catch (e) {
-      return new Date(ms).toLocaleString();
+    try { return formatDateTime(ms, lang); } catch (e) {
+      return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
     }
   }
 
