@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys import access, flags, photos, rules, workflow
-from surveys.models import EoreSession, PendingPhoto, Project, Report, Site, SurveyReport
+from surveys.models import EoreSession, PendingPhoto, Photo, Project, Report, Site, SurveyReport
 
 # A pending photo whose form was abandoned is removed after this long.
 PENDING_MAX_AGE = timedelta(days=7)
@@ -198,6 +198,11 @@ def attach_pending(report: Report, user) -> list[str]:
                                  taken_at=pending.taken_at, latitude=pending.latitude, longitude=pending.longitude)
         except ValidationError as exc:
             problems.extend(exc.messages)
+        except FileNotFoundError:
+            # The same report posted twice at once: the other request stored this photo and, once committed, removed
+            # the waiting file. Only a photo that was not stored is worth a word.
+            if not Photo.objects.filter(pk=pending.id, report=report).exists():
+                problems.append(str(_("A photo could not be read; please send it again.")))
         discard_pending(pending)
     return problems
 

@@ -96,3 +96,36 @@ def test_the_same_form_posted_at_once_from_many_connections_stores_one_report(co
     assert {r.status_code for r in results.values()} == {302}
     assert SurveyReport.objects.count() == 1
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_a_waiting_photo_stored_meanwhile_by_the_same_post_sent_twice_is_not_an_error(collector):
+    """Two posts of one report at once: the first stores the waiting photo and, on commit, removes its file; the second
+    then finds the file gone. That photo is stored: no error, no message."""
+    from surveys.models import Photo
+    from tests import factories as f
+    from tests.images import small_jpeg, upload
+
+    report = f.survey(collector)
+    pending = capture.hold_photo(collector, report.uuid, upload(small_jpeg()))
+    with pending.image.open("rb") as file:
+        Photo.objects.create(id=pending.id, report=report, uploaded_by=collector, width=1, height=1, bytes=1,
+                             image=pending.image.name, thumbnail=pending.thumbnail.name)
+    pending.image.storage.delete(pending.image.name)
+    assert file.closed
+
+    assert capture.attach_pending(report, collector) == []
+    assert Photo.objects.filter(report=report).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_waiting_photo_whose_file_is_gone_is_said_not_a_server_error(collector):
+    from tests import factories as f
+    from tests.images import small_jpeg, upload
+
+    report = f.survey(collector)
+    pending = capture.hold_photo(collector, report.uuid, upload(small_jpeg()))
+    pending.image.storage.delete(pending.image.name)
+
+    assert capture.attach_pending(report, collector) == ["A photo could not be read; please send it again."]
+    assert report.photos.count() == 0
