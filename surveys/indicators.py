@@ -27,7 +27,9 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, Model, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -45,12 +47,9 @@ from surveys.models import (
     ItemRollup,
     Organisation,
     Project,
-    Report,
-    Site,
     SiteActivity,
     SiteStatus,
     SiteType,
-    SurveyReport,
 )
 
 DESTROYED_DISPOSALS = (Disposal.IN_SITU, Disposal.MOVED)
@@ -319,7 +318,9 @@ def compute(user, filters: Filters) -> Indicators:
     def cells(model) -> QuerySet:
         return filters.apply_to_cells(access.rollups_for_figures(user, model.objects.all()))
 
-    sites, sites_total = _sites(cells(SiteActivity), _all_time_sites(user, filters))
+    all_time = _all_time_sites(user, filters)
+    by_type = _counted_on_sites(all_time) if all_time is not None else _counted_in_cells(cells(SiteActivity))
+    sites, sites_total = _rows(by_type)
     items, items_total, not_destroyed = _items(cells(ItemRollup))
     by_month_and_method = clearance_by_month(cells(ClearanceRollup))
     return Indicators(
@@ -332,7 +333,7 @@ def compute(user, filters: Filters) -> Indicators:
         items_not_destroyed=not_destroyed,
         risk_education=_risk_education(cells(EoreRollup)),
         land_by_method=land_by_method(by_month_and_method),
-        land_beneficiaries=land_beneficiaries(cells(SiteActivity)),
+        land_beneficiaries=sum(row["land_beneficiaries"] or 0 for row in by_type.values()),
         trend=monthly_trend(by_month_and_method, cells(ItemRollup), cells(EoreRollup)),
     )
 
@@ -348,60 +349,51 @@ def _all_time_sites(user, filters: Filters) -> QuerySet | None:
     return sites
 
 
-def _sites(activity: QuerySet, all_time: QuerySet | None = None) -> tuple[list[SiteRow], SiteRow]:
-    # A site is counted once however many cells it has: distinct counts over the site's activity cells, then today's
-    # state of those sites (a semi-join, hashed once on PostgreSQL). Over all time, the sites' own counters instead.
-    if all_time is not None:
-        return _rows(_counted_on_sites(all_time))
-    counted = (
-        activity.values("site__site_type")
-        .annotate(
-            surveyed=Count("site_id", distinct=True, filter=Q(surveys__gt=0)),
-            worked_on=Count("site_id", distinct=True, filter=Q(clearances__gt=0)),
-            closed=Count("site_id", distinct=True, filter=Q(completions__gt=0)),
-        )
-        .order_by()
+# Per site type: sites surveyed, worked on and closed (each once, however many cells it has) in the activity cells of
+# the period and filters; of those, the ones not closed today and their remaining area; and the people expected to
+# benefit on the sites closed (Site.expected_beneficiaries). One pass: the cells grouped by site (an ORM query, with
+# the user's and the filters' conditions), joined to the sites.
+SITES_IN_CELLS = """
+SELECT s.site_type,
+       COUNT(*) FILTER (WHERE a.surveys_n > 0) AS surveyed,
+       COUNT(*) FILTER (WHERE a.clearances_n > 0) AS worked_on,
+       COUNT(*) FILTER (WHERE a.completions_n > 0) AS closed,
+       COUNT(*) FILTER (WHERE s.status <> %s) AS not_closed,
+       SUM(CASE WHEN s.status <> %s AND s.estimated_area_m2 > s.cancelled_area_m2 + s.reduced_area_m2 + s.cleared_area_m2
+                THEN s.estimated_area_m2 - (s.cancelled_area_m2 + s.reduced_area_m2 + s.cleared_area_m2) ELSE 0 END)
+           AS remaining_m2,
+       SUM(CASE WHEN a.completions_n > 0 THEN s.expected_beneficiaries ELSE 0 END) AS land_beneficiaries
+FROM ({cells}) a JOIN surveys_site s ON s.id = a.site_id
+GROUP BY s.site_type
+"""
+
+
+def _counted_in_cells(activity: QuerySet) -> dict:
+    return _counted(
+        activity.order_by().values("site_id")
+        .annotate(surveys_n=Sum("surveys"), clearances_n=Sum("clearances"), completions_n=Sum("completions"))
     )
-    by_type = {row["site__site_type"]: row for row in counted}
-    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
-    today = (
-        Site.objects.filter(pk__in=activity.values("site_id")).exclude(status=SiteStatus.CLOSED)
-        .values("site_type")
-        .annotate(
-            not_closed=Count("pk"),
-            remaining_m2=Sum(Case(
-                When(estimated_area_m2__gt=released, then=F("estimated_area_m2") - released),
-                default=0,
-                output_field=IntegerField(),
-            )),
-        )
-        .order_by()
-    )
-    for row in today:
-        by_type.setdefault(row["site_type"], {}).update(row)
-    return _rows(by_type)
 
 
 def _counted_on_sites(sites: QuerySet) -> dict:
-    released = F("cancelled_area_m2") + F("reduced_area_m2") + F("cleared_area_m2")
-    not_closed = ~Q(status=SiteStatus.CLOSED)
-    counted = (
-        sites.filter(Q(approved_surveys__gt=0) | Q(approved_clearances__gt=0))
-        .values("site_type")
-        .annotate(
-            surveyed=Count("pk", filter=Q(approved_surveys__gt=0)),
-            worked_on=Count("pk", filter=Q(approved_clearances__gt=0)),
-            closed=Count("pk", filter=Q(approved_completions__gt=0)),
-            not_closed=Count("pk", filter=not_closed),
-            remaining_m2=Sum(Case(
-                When(not_closed & Q(estimated_area_m2__gt=released), then=F("estimated_area_m2") - released),
-                default=0,
-                output_field=IntegerField(),
-            )),
-        )
-        .order_by()
+    return _counted(
+        sites.filter(Q(approved_surveys__gt=0) | Q(approved_clearances__gt=0)).order_by()
+        .values(site_id=F("pk"), surveys_n=F("approved_surveys"), clearances_n=F("approved_clearances"),
+                completions_n=F("approved_completions"))
     )
-    return {row["site_type"]: row for row in counted}
+
+
+def _counted(per_site: QuerySet) -> dict:
+    """SITES_IN_CELLS over `per_site` (site_id and its counts surveys_n, clearances_n, completions_n): {site type: {measure: n}}."""
+    try:
+        sql, params = per_site.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (e.g. a user who may count no grant)
+        return {}
+    with connections[per_site.db].cursor() as cursor:
+        # The SQL is this module's own; every value is a parameter.
+        cursor.execute(SITES_IN_CELLS.format(cells=sql), [SiteStatus.CLOSED, SiteStatus.CLOSED, *params])
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def _rows(by_type: dict) -> tuple[list[SiteRow], SiteRow]:
@@ -521,23 +513,6 @@ def land_by_method(by_month: list[dict]) -> list[MethodRow]:
         MethodRow(value, label, **sums.get(value, {"clearance_reports": 0, "cleared_m2": 0, "released_m2": 0}))
         for value, label in ClearanceMethod.choices
     ]
-
-
-def land_beneficiaries(activity: QuerySet) -> int:
-    """People expected to benefit on the distinct sites closed in the period (each site's latest approved survey).
-
-    The sites come from the activity roll-up's cells with an approved completion in the period and filters."""
-    latest_survey = (
-        SurveyReport.objects.filter(site_id=OuterRef("pk"), status=Report.Status.APPROVED)
-        .order_by("-activity_date", "-pk").values("expected_beneficiaries")[:1]
-    )
-    closed = activity.filter(completions__gt=0).values("site_id")
-    total = (
-        Site.objects.filter(pk__in=closed)
-        .annotate(beneficiaries=Subquery(latest_survey, output_field=IntegerField()))
-        .aggregate(total=Sum("beneficiaries"))["total"]
-    )
-    return total or 0
 
 
 def monthly_trend(by_month: list[dict], items: QuerySet, sessions: QuerySet) -> list[MonthRow]:

@@ -5,6 +5,8 @@
   (`UPDATE … SET n = n + 1`), created when missing, deleted when its count falls to zero.
 - `recompute()`: every cell, computed from the approved reports by the database (the definition the increments must
   agree with; the property test in tests/test_rollups.py checks they always do).
+- The sites' own counters of approved reports and the people expected to benefit from their latest approved survey
+  (Site.approved_*, Site.expected_beneficiaries) are kept the same way, with the site's activity cells.
 - `rebuild()`: replaces the roll-ups by `recompute()` (`manage.py rebuild_rollups`): after a bulk load, or after an
   administrator changed a grant's donor or an area's parent (copied into the cells).
 """
@@ -13,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from surveys.models import (
@@ -67,6 +69,7 @@ def add(report: Report) -> None:
     cells = contributions(report)
     _apply(cells, +1)
     _count_on_sites(cells, +1)
+    _refresh_beneficiaries(report)
 
 
 def remove(report: Report) -> None:
@@ -74,6 +77,7 @@ def remove(report: Report) -> None:
     cells = contributions(report)
     _apply(cells, -1)
     _count_on_sites(cells, -1)
+    _refresh_beneficiaries(report)
 
 
 SITE_COUNTERS = {"surveys": "approved_surveys", "clearances": "approved_clearances",
@@ -88,20 +92,41 @@ def _count_on_sites(cells: Cells, sign: int) -> None:
             Site.objects.filter(pk=cell[-1]).update(**change)
 
 
+def latest_beneficiaries() -> Coalesce:
+    """For a site (OuterRef "pk"): the expected beneficiaries of its latest approved survey (by date of activity, then
+    id), or 0: the definition Site.expected_beneficiaries follows."""
+    latest = (
+        SurveyReport.objects.filter(site_id=OuterRef("pk"), status=Report.Status.APPROVED)
+        .order_by("-activity_date", "-pk").values("expected_beneficiaries")[:1]
+    )
+    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
+
+
+def _refresh_beneficiaries(report: Report) -> None:
+    """A survey entered or left the approved set: its site's latest approved survey may have changed."""
+    if isinstance(report, SurveyReport) and report.site_id:
+        Site.objects.filter(pk=report.site_id).update(expected_beneficiaries=latest_beneficiaries())
+
+
 def site_counters() -> dict[int, dict[str, int]]:
-    """Site.approved_* recomputed from the approved reports (for checks): {site id: {counter: n}}, zeros left out."""
+    """Site.approved_* and Site.expected_beneficiaries recomputed from the approved reports (for checks):
+    {site id: {counter: n}}, zeros left out."""
     counted: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (*_dims, site_id), measures in recompute().get(SiteActivity, {}).items():
         for name, value in measures.items():
             counted[site_id][SITE_COUNTERS[name]] += value
+    surveyed = Site.objects.filter(pk__in=list(counted)).annotate(_people=latest_beneficiaries())
+    for pk, people in surveyed.filter(_people__gt=0).values_list("pk", "_people"):
+        counted[pk]["expected_beneficiaries"] = people
     return {pk: dict(c) for pk, c in counted.items() if any(c.values())}
 
 
 def stored_site_counters() -> dict[int, dict[str, int]]:
-    names = list(SITE_COUNTERS.values())
+    names = [*SITE_COUNTERS.values(), "expected_beneficiaries"]
     return {
         row[0]: {n: v for n, v in zip(names, row[1:], strict=True) if v}
-        for row in Site.objects.exclude(approved_surveys=0, approved_clearances=0, approved_completions=0)
+        for row in Site.objects.exclude(approved_surveys=0, approved_clearances=0, approved_completions=0,
+                                        expected_beneficiaries=0)
         .values_list("pk", *names)
     }
 
@@ -287,4 +312,6 @@ def rebuild() -> dict[str, int]:
             "approved_completions = a.completions FROM (SELECT site_id, SUM(surveys) AS surveys, "
             "SUM(clearances) AS clearances, SUM(completions) AS completions FROM surveys_siteactivity "
             "GROUP BY site_id) AS a WHERE surveys_site.id = a.site_id")
+        Site.objects.exclude(expected_beneficiaries=0).update(expected_beneficiaries=0)
+        Site.objects.filter(approved_surveys__gt=0).update(expected_beneficiaries=latest_beneficiaries())
     return {model.__name__: model.objects.count() for model in ROLLUPS}

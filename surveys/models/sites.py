@@ -53,6 +53,10 @@ class Site(models.Model):
     approved_surveys = models.PositiveIntegerField(default=0, editable=False)
     approved_clearances = models.PositiveIntegerField(default=0, editable=False)
     approved_completions = models.PositiveIntegerField(default=0, editable=False)
+    # People expected to benefit, from the site's latest approved survey (by date of activity): kept by
+    # surveys.rollups with the counters, so that the land-release beneficiaries add up sites instead of looking up
+    # each closed site's latest survey.
+    expected_beneficiaries = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
