@@ -2,18 +2,20 @@
 
 A list page needs "about how many" to draw its pager; counting a million visible rows exactly (PostgreSQL reads them
 all) is what made the review queue slow. On PostgreSQL the planner's estimate of the row count is read with EXPLAIN
-(no rows are read); when it is under EXACT_BELOW the exact count is taken, which is then cheap. SQLite always counts.
+(no rows are read); when it is under EXACT_BELOW the exact count is taken, within COUNT_TIMEOUT_MS: a few matches of
+a search over names may still need a scan to be counted, and then the estimate stands. SQLite always counts.
 """
 
 import json
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_BELOW = 10_000
+COUNT_TIMEOUT_MS = 100
 
 
 def planner_estimate(queryset: QuerySet) -> int:
@@ -32,11 +34,24 @@ def planner_estimate(queryset: QuerySet) -> int:
 
 def cheap_count(queryset: QuerySet) -> tuple[int, bool]:
     """(count, exact): the exact count when it is small or the database is not PostgreSQL, else the estimate."""
-    if connections[queryset.db].vendor == "postgresql":
-        estimate = planner_estimate(queryset)
-        if estimate >= EXACT_BELOW:
-            return estimate, False
-    return queryset.count(), True
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.count(), True
+    estimate = planner_estimate(queryset)
+    if estimate >= EXACT_BELOW:
+        return estimate, False
+    try:
+        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+            # Local to the transaction: set back below, or undone with the savepoint when the count is cancelled.
+            cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                           [str(COUNT_TIMEOUT_MS)])
+            before = cursor.fetchone()[0]
+            count = queryset.count()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+        return count, True
+    except OperationalError:  # psycopg's QueryCanceled: the count would have taken too long
+        return estimate, False
+
 
 
 class EstimatedCountPaginator(Paginator):

@@ -6,16 +6,28 @@
   and the name of the site of a survey or clearance report. Each table is searched on its own (a UNION of ids), so
   that PostgreSQL can use each column's trigram index (pg_trgm, migration 0006) rather than scan a join; SQLite,
   which has no trigram index, runs the same query as plain LIKE scans (fine at its scale).
+- A common term (a town's name, more than FEW reports) is instead checked row by row as the list is read in its own
+  order (an index): the report's own row and its site's, joined by primary key, until a page is full. The ids of every
+  match would cost more than the page.
 """
 
+import operator
 import re
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 
-from surveys.models import ClearanceReport, Report, Site, SurveyReport
+from surveys.models import ClearanceReport, EoreSession, Report, Site, SurveyReport
 
 FEW = 2000
 REFERENCE = re.compile(r"^(SUR|CLR|EOR|SITE)-[0-9-]*$", re.IGNORECASE)
+# The names and places of a report, from each report model: the same columns the UNION below searches table by table.
+NAMES = {
+    Report: ["place_name", "surveyreport__site_name", "surveyreport__site__name", "clearancereport__site__name"],
+    SurveyReport: ["place_name", "site_name", "site__name"],
+    ClearanceReport: ["place_name", "site__name"],
+    EoreSession: ["place_name"],
+}
 
 
 def reports(queryset: QuerySet, term: str) -> QuerySet:
@@ -37,7 +49,7 @@ def reports(queryset: QuerySet, term: str) -> QuerySet:
     few = list(placed.union(named, all=True).values_list("pk", flat=True)[:FEW + 1])
     if len(few) <= FEW:
         return queryset.filter(pk__in=few)
-    return queryset.filter(Q(place_name__icontains=term) | Q(pk__in=named))
+    return queryset.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name in NAMES[queryset.model])))
 
 
 def sites(queryset: QuerySet, term: str) -> QuerySet:

@@ -3,6 +3,7 @@ choices from lookup tables, a date drill-down without SELECT DISTINCT, cheap cou
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -66,6 +67,38 @@ def test_search_finds_references_by_prefix_and_names_in_their_own_tables(collect
     assert set(search.reports(everything, "rashid")) == {survey.report_ptr}
     assert set(search.reports(everything, "WATER")) == {clearance.report_ptr}
     assert set(search.reports(everything, "nowhere")) == set()
+
+
+def test_a_common_term_is_checked_row_by_row_on_each_report_type_with_the_same_matches(collector, org, monkeypatch):
+    survey = f.survey(collector, site_name="Al-Rashid school", place_name="Al-Mashlab")
+    on_site = f.survey(collector, site=f.site(org, name="Rashid bridge"), place_name="Raqqa")
+    clearance = f.clearance(collector, f.site(org, name="Tabqa water plant"), place_name="Tabqa")
+    session = f.eore(collector, place_name="Rashid camp")
+    rare = {model: set(search.reports(model.objects.all(), "RASHID")) for model in search.NAMES}
+    monkeypatch.setattr(search, "FEW", 0)  # every term is common now: the joined filter instead of the ids
+    common = {model: set(search.reports(model.objects.all(), "RASHID")) for model in search.NAMES}
+    assert common == rare
+    assert {r.pk for r in common[Report]} == {survey.pk, on_site.pk, session.pk}
+    assert set(search.reports(Report.objects.all(), "water")) == {clearance.report_ptr}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement timeouts are PostgreSQL's")
+def test_a_count_that_would_take_too_long_gives_way_to_the_estimate(collector, monkeypatch):
+    for _ in range(3):
+        f.eore(collector)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    slow = Report.objects.extra(where=["pg_sleep(0.02) IS NOT NULL"])  # noqa: S610 (a constant: a slow count)
+    monkeypatch.setattr(counting, "COUNT_TIMEOUT_MS", 5000)
+    assert counting.cheap_count(slow) == (3, True)
+    monkeypatch.setattr(counting, "COUNT_TIMEOUT_MS", 10)
+    count, exact = counting.cheap_count(slow)
+    assert not exact and count >= 0
+    with connection.cursor() as cursor:  # the connection's own timeout is back, and it still works
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+    assert Report.objects.count() == 3
 
 
 def test_counts_are_exact_on_sqlite(collector):

@@ -207,6 +207,9 @@ class Report(RuledModel):
                            name=f"report_queue_{flag.removeprefix('flag_')[:12]}") for flag in _FLAGS),
             models.Index(fields=["-status", "submitted_at", "-id"], name="report_queue_any_flag",
                          condition=reduce(operator.or_, (Q(**{flag: True}) for flag in _FLAGS))),
+            # The same order within an organisation (a supervisor's queue) and within a team (the team filter).
+            models.Index(fields=["organisation", "-status", "submitted_at", "-id"], name="report_queue_org"),
+            models.Index(fields=["team", "-status", "submitted_at", "-id"], name="report_queue_team"),
             # The API's lists: newest activity first, by keyset (surveys.api.pagination).
             models.Index(fields=["-activity_date", "-id"], name="report_activity_keyset"),
             models.Index(fields=["-updated_at", "-id"], name="report_updated_keyset"),
