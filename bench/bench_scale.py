@@ -376,6 +376,10 @@ def run(args) -> int:
             (f"{who}: queue, search a site's name", median_ms(get(client, queue + f"?q={rare_site}")), 300),
             (f"{who}: queue, search a place (many rows)", median_ms(get(client, queue + "?q=Tabqa")), 300),
             (f"{who}: clearance changelist", median_ms(get(client, "/en/admin/surveys/clearancereport/")), 300),
+            (f"{who}: queue, a place in one team's reports", median_ms(get(client, queue + f"?q=Tabqa&team__id__exact="
+                                                                                 f"{team.pk}")), 300),
+            (f"{who}: clearance changelist, search a place",
+             median_ms(get(client, "/en/admin/surveys/clearancereport/?q=Tabqa")), 300),
         ]
     over += report(rows)
 
