@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_BELOW = 10_000
-COUNT_TIMEOUT_MS = 100
+COUNT_TIMEOUT_MS = 50
 
 
 def planner_estimate(queryset: QuerySet) -> int:
