@@ -373,6 +373,9 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_S", 3 * 24 * 3600)
 # (surveys.middleware). It must be at least the largest photo (15 MB, surveys.photos) plus the form around it. Set
 # the same limit in front of the app: nginx `client_max_body_size 16m;` (gunicorn has no body limit of its own).
 REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 16 * 1024 * 1024)
+# An XLSX file is sent only once it is whole (a zip's directory comes last), so a large one would keep the browser, and a
+# proxy's read timeout (nginx: 60 s), waiting with nothing received: above this many records, CSV (streamed) is offered.
+XLSX_MAX_ROWS = envint("XLSX_MAX_ROWS", 50_000)
 # A body read whole (a JSON report, even with a long outline, is a few KB) or the form fields beside a photo: 5 MB.
 # Uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE spill from memory to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -2,7 +2,7 @@
 (figures_views.export_csv), in other formats (surveys/exports_xlsx.py, surveys/exports_geo.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -32,7 +32,11 @@ def export_xlsx(request, slug: str):
     if not form.is_valid():
         return _invalid(request, form)
     records = export.records(request.user, form.filters)
-    return exports_xlsx.export_response(export, request.user, records, form.options, request)
+    try:
+        return exports_xlsx.export_response(export, request.user, records, form.options, request)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, form)
 
 
 @require_GET

@@ -2,7 +2,9 @@
 
 The workbook is written row by row to a temporary file (constant_memory: each row is flushed as the next begins, so
 memory stays flat whatever the number of rows), then streamed from that file, which goes when the response closes.
-The first byte leaves once the whole file is written: a zip cannot be streamed before its directory is known.
+The first byte leaves once the whole file is written: a zip cannot be streamed before its directory is known. So an
+export of more than settings.XLSX_MAX_ROWS records is refused before anything is written, with a message offering the
+CSV, which streams (a browser, or a proxy's read timeout, would otherwise wait minutes for a first byte).
 
 The rows, access and donor rounding are the CSV exports' (exports.Plan via exports_typed.TypedPlan). The cells:
 - text as string cells, always: nothing a person typed becomes a formula, a number or a link (the writer's string
@@ -17,6 +19,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import xlsxwriter
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,10 +115,30 @@ def xlsx_response(write, name: str) -> FileResponse:
     return response
 
 
+def check_size(records) -> None:
+    """Raises ValidationError when the export holds more records than an XLSX download may (counted no further)."""
+    limit = settings.XLSX_MAX_ROWS
+    if records.order_by()[:limit + 1].count() > limit:
+        raise ValidationError(
+            _("This export holds more than %(limit)s records: too many for an XLSX file. Narrow the period or the "
+              "filters, or download it as CSV, which has no limit and opens in Excel."),
+            code="too_many_rows", params={"limit": f"{limit:,}"})
+
+
 def export_response(export: exports.Export, user, records, options: exports.Options, request=None) -> FileResponse:
+    """The XLSX download; ValidationError (before anything is written) when check_size() refuses it."""
+    check_size(records)
     plan = TypedPlan(export, user, options, request)
     return xlsx_response(lambda target: write_export(target, plan, records, export.slug), export.slug)
 
 
-export_selected_xlsx = exports.export_action(export_response, "export_selected_xlsx",
+def _selected_response(export: exports.Export, user, records, options: exports.Options, request):
+    try:
+        return export_response(export, user, records, options, request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None  # back to the list, with the message
+
+
+export_selected_xlsx = exports.export_action(_selected_response, "export_selected_xlsx",
                                              _("Export selected reports as XLSX"))

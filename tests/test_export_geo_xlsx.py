@@ -209,3 +209,24 @@ def test_the_exports_page_offers_xlsx_and_geojson(client, supervisor):
     assert 'formaction="/en/figures/exports/surveys.xlsx"' in page
     assert 'formaction="/en/figures/exports/sites.geojson"' in page
     assert 'formaction="/en/figures/exports/items.geojson"' not in page
+
+
+def test_an_xlsx_larger_than_the_limit_is_refused_with_the_csv_offered_and_nothing_written(world, client, supervisor,
+                                                                                           settings, monkeypatch):
+    approved = SurveyReport.objects.filter(status="approved").count()
+    settings.XLSX_MAX_ROWS = approved
+    assert workbook(client, supervisor, "/en/figures/exports/surveys.xlsx").active.max_row == approved + 1
+    settings.XLSX_MAX_ROWS = approved - 1
+
+    def no_workbook(*args):
+        raise AssertionError("a workbook was begun")
+
+    monkeypatch.setattr(exports_xlsx, "xlsx_response", no_workbook)
+    response = client.get("/en/figures/exports/surveys.xlsx")
+    assert response.status_code == 400
+    assert response.context["form"].has_error("__all__", code="too_many_rows")
+    # The admin action: back to the list with the same message.
+    request = csv_tests._admin_request(supervisor)
+    selected = SurveyReport.objects.filter(status="approved")
+    assert exports_xlsx.export_selected_xlsx(admin.ModelAdmin(SurveyReport, admin.site), request, selected) is None
+    assert [m.level_tag for m in get_messages(request)] == ["error"]
