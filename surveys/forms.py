@@ -224,6 +224,8 @@ def site_facts(site) -> dict:
 
 
 SITES_LISTED = 25
+# The most sites a search answers (the server's, and the phone's in its copy of the sites).
+SITES_FOUND = 30
 
 
 class SitePickIterator(forms.models.ModelChoiceIterator):
@@ -241,6 +243,7 @@ class SitePickField(forms.ModelChoiceField):
     JavaScript its Find button posts the form back, keeping what was typed, with the matches listed."""
 
     iterator = SitePickIterator
+    search_limit = SITES_FOUND
 
     def narrow(self, picked: str | None, term: str) -> None:
         sites = self.queryset

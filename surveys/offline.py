@@ -5,8 +5,20 @@ with static/js/outbox/, and static/js/drafts.js):
 
 - **App shell.** The service worker, served from the site root (/sw.js, so its scope is the whole site), caches the
   shell: the CSS and JavaScript the field pages use (at install), and, once a signed-in page tells it the worker's
-  language, the home page and the three "new report" forms in that language. The pick lists a form needs (the team's
-  sites, administrative areas, grants) are part of the form page itself, so a cached form is complete.
+  language, the home page and the three "new report" forms in that language. The pick lists a form needs
+  (administrative areas, grants, and the site picked with a few of the team's latest) are part of the form page
+  itself, so a cached form is complete.
+- **The sites a worker may pick are a copy on the phone** (IndexedDB "fieldapp-sites", static/js/outbox/sites.js),
+  not options in every form; the form's site search finds any of them without a network. It syncs on each page load
+  online and when the network comes back: the sites changed since the last sync, from /api/v1/sites/choices/ in
+  pages of a few hundred by (updated_at, id), asked from the last row's updated_at less ten minutes (a save committed
+  late is not skipped). What is no longer the worker's (a site moved to another team, the worker moved, a site
+  deleted) never shows as a change: a site that stops being a choice has no row to send. So each sync also fetches
+  the ids of every choice (/api/v1/sites/choices/ids/, a few KB for thousands of sites, and a 304 while unchanged)
+  and drops the rest; that one rule holds whatever the reason, where tombstones would need every such reason
+  recorded. Ids the copy lacks (sites that became the worker's without changing) make it fetch every page once more.
+  Its own database, not a store in "fieldapp": that would need a version upgrade, which a tab still open on the old
+  version blocks, holding back the outbox. One user's copy at a time; sign-out empties it.
 - **Pages are network first**: online, a worker always gets the current form (and the cached copy is refreshed);
   only without a network does the cached copy answer. Besides the shell pages, only the team's latest reports are
   kept: the home page lists them (surveys.views._offline_pages: the last 30 reports' pages, the correction forms of
@@ -26,8 +38,9 @@ with static/js/outbox/, and static/js/drafts.js):
   sync order (report first, submitted, with photos_expected; then each photo; the server marks it waiting for photos
   until they are all in) and the retry rules. Corrections of returned reports go the same way (a PATCH naming the
   version corrected; a report changed since answers 409 and the edits stay on the phone as a draft).
-- **Sign-out** deletes the cached pages (they show the worker's team's sites and reports) but never the outbox: the
-  reports waiting on the phone are sent when the same user signs in again, and are never shown to or sent by another.
+- **Sign-out** deletes the cached pages (they show the worker's team's sites and reports) and the copy of the sites,
+  but never the outbox: the reports waiting on the phone are sent when the same user signs in again, and are never
+  shown to or sent by another.
 """
 
 import hashlib
@@ -52,7 +65,7 @@ from django.views.decorators.http import require_GET
 SHELL_STATIC = [
     "css/app.css", "icons/icon-192.png", "js/page.js",
     "js/lib/helpers.js", "js/outbox.js", "js/outbox/store.js", "js/outbox/network.js", "js/outbox/sync.js",
-    "js/outbox/display.js", "js/forms.js", "js/photos.js", "js/drafts.js", "js/rules.js", "js/form-rules.js",
+    "js/outbox/display.js", "js/outbox/sites.js", "js/forms.js", "js/photos.js", "js/drafts.js", "js/rules.js", "js/form-rules.js",
 ]
 # The stylesheet of each text direction: cached with the pages of a language.
 SHELL_STYLES = {False: "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",

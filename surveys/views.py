@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from surveys import access, capture, charts, flags, rules, search, workflow
 from surveys.forms import (
     REPORT_FORMS,
+    SITES_FOUND,
     ItemFormSet,
     PendingPhotoForm,
     PhotoListForm,
@@ -25,7 +26,6 @@ from surveys.forms import (
 from surveys.models import AGE_BANDS, EOCategory, Report, ReviewEvent
 
 REPORTS_PER_PAGE = 20
-SITES_FOUND = 30
 
 
 # How many of the team's latest reports the service worker keeps for reading offline (their pages and the thumbnails of

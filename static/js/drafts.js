@@ -139,6 +139,8 @@ import { clearErrors as clearRuleErrors, showErrors as showRuleErrors } from "./
         if (el.checked) el.dispatchEvent(new Event("change", { bubbles: true }));
       } else if (value) {
         el.value = value[0];
+        // A site the page does not list (one the search found): forms.js adds it from the phone's copy of the sites.
+        if (el.value !== value[0]) el.dispatchEvent(new CustomEvent("fieldapp:missing-option", { detail: value[0] }));
         // forms.js recounts totals and shows the GPS accuracy on input; a change of the site would refill the survey.
         el.dispatchEvent(new Event("input", { bubbles: true }));
       }

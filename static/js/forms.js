@@ -2,6 +2,7 @@
    the device UUID, "Use my location", site search, item lines, live participant totals and the on-demand map.
    An ES module (old browsers without modules get the plain form); translated messages come from data-msg-* attributes
    in the page. */
+import { offline } from "./outbox.js";
 import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
 
 (function () {
@@ -63,13 +64,17 @@ import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
   accuracy.addEventListener("input", showAccuracy);
   showAccuracy();
 
-  // Site search: the list holds the picked site and a few others; typing asks the server for the matches (the
-  // Find button is then not needed). Offline, or if the server does not answer, the options present are filtered.
+  // Site search: the list holds the picked site and a few others; typing finds the rest (the Find button is then not
+  // needed) in the phone's copy of the sites the worker may pick (outbox/sites.js), at once and without a network.
+  // Without a complete copy, or when it finds nothing (a site added since its last sync), the server is asked; if it
+  // does not answer, the copy's matches, else the options present, are shown.
   all("[data-no-js]").forEach(function (el) { el.hidden = true; });
   all("[data-filter]").forEach(function (search) {
     var select = document.getElementById(search.getAttribute("data-filter"));
     var count = one("[data-filter-count]", search.parentNode.parentNode);
     var url = search.getAttribute("data-search-url");
+    var limit = Number(search.getAttribute("data-search-limit")) || 0;
+    var copy = offline && offline.sites;
     var known = {};  // id -> option, every site seen so far on this page
     Array.prototype.forEach.call(select.options, function (o) { if (o.value) known[o.value] = o; });
     var timer = null, asked = 0;
@@ -104,14 +109,47 @@ import { fmt, number, report, uuid as newUuid } from "./lib/helpers.js";
     search.addEventListener("input", function () {
       var query = search.value.trim().toLowerCase(), mine = ++asked;
       clearTimeout(timer);
-      if (!query || !url || !navigator.onLine) { show(local(query), query); return; }
-      timer = setTimeout(function () {
-        fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-          .then(function (data) { if (mine === asked) show(data.sites.map(option), query); })
-          .catch(function () { if (mine === asked) show(local(query), query); });
-      }, 250);
+      if (!query) { show(local(query), query); return; }
+      var kept = copy ? copy.search(query, limit).catch(function (error) { report(error, "site copy"); return null; })
+        : Promise.resolve(null);
+      kept.then(function (found) {
+        if (mine !== asked) return;
+        var fallback = function () { show(found && found.sites.length ? found.sites.map(option) : local(query), query); };
+        if (found && found.complete) {
+          show(found.sites.map(option), query);
+          if (found.sites.length) return;
+        }
+        if (!url || !navigator.onLine) { fallback(); return; }
+        timer = setTimeout(function () {
+          fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin",
+                                                           headers: { Accept: "application/json" } })
+            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+            .then(function (data) { if (mine === asked) show(data.sites.map(option), query); })
+            .catch(function () { if (mine === asked) fallback(); });
+        }, 250);
+      });
     });
+
+    // A draft restored with a site the page does not list (found by search when it was typed): from the copy.
+    select.addEventListener("fieldapp:missing-option", function (event) {
+      if (!copy) return;
+      copy.find(event.detail).then(function (site) {
+        if (!site || select.value) return;
+        select.appendChild(option(site));
+        select.value = String(site.id);
+      }).catch(function (error) { report(error, "site copy"); });
+    });
+
+    // How many sites the phone holds for searching without a network.
+    var held = one("[data-sites-kept]", search.parentNode.parentNode);
+    var showHeld = function (n) {
+      held.textContent = fmt(held.getAttribute("data-msg-sites"), { n: n });
+      held.hidden = !n;
+    };
+    if (copy && held) {
+      copy.count().then(showHeld, function (error) { report(error, "site copy"); });
+      document.addEventListener("fieldapp:sites-synced", function (event) { showHeld(event.detail); });
+    }
   });
 
   // Survey of an existing site: start from what is known about it.

@@ -10,12 +10,16 @@
    Records belong to the user who made them (the page's data-user); sign-out leaves them in place, so that the same
    user finds them again on signing in.
 
-   Sending: on page load, when the network comes back (the "online" event), and on "Send now". */
-import { openStore, persist } from "./outbox/store.js";
+   Sending: on page load, when the network comes back (the "online" event), and on "Send now".
+
+   The phone also keeps a copy of the sites the user may pick (outbox/sites.js), synced at the same moments, for the
+   forms' site search without a network; <html data-sites-synced="n"> says how many it holds after each sync. */
+import { forgetSites, openSiteStore, openStore, persist } from "./outbox/store.js";
 import { makeSender } from "./outbox/network.js";
 import { createSync } from "./outbox/sync.js";
 import { createDisplay } from "./outbox/display.js";
-import { fmt, report, uuid } from "./lib/helpers.js";
+import { createSiteCopy } from "./outbox/sites.js";
+import { fmt, report, request, uuid } from "./lib/helpers.js";
 
 function start() {
   var panel = document.querySelector("[data-outbox]");
@@ -75,8 +79,26 @@ function start() {
   api.render = render;
   api.time = display.time;
 
+  var sites = createSiteCopy({
+    store: openSiteStore(user), locks: navigator.locks,
+    get: function (url) { return request("GET", url); },
+    urls: { choices: panel.getAttribute("data-api-site-choices"), ids: panel.getAttribute("data-api-site-ids") }
+  });
+  api.sites = sites;
+  var syncSites = function () {
+    if (!online()) return;
+    sites.sync().then(function (outcome) {
+      if (outcome !== "done") return;
+      return sites.count().then(function (n) {
+        document.documentElement.setAttribute("data-sites-synced", String(n));
+        document.dispatchEvent(new CustomEvent("fieldapp:sites-synced", { detail: n }));
+      });
+    }).catch(function (error) { report(error, "site copy"); });
+  };
+
   panel.querySelector("[data-send-now]").addEventListener("click", outbox.now);
   window.addEventListener("online", outbox.now);
+  window.addEventListener("online", syncSites);
   window.addEventListener("offline", render);
   // The retry countdown in the summary.
   setInterval(function () { if (outbox.state.retryAt && !outbox.state.syncing) render(); }, 5000);
@@ -93,6 +115,7 @@ function start() {
       .map(function (r) { return store.removeReport(r.uuid); }));
   }).catch(report);
   outbox.sync();
+  syncSites();
   return api;
 }
 
@@ -119,20 +142,26 @@ function registerWorker(panel) {
   });
 }
 
-// Signing out forgets the cached pages (they list the team's sites and reports), never the reports waiting here.
-function forgetPagesOnSignOut() {
+// Signing out forgets the cached pages (they list the team's sites and reports) and the copy of the sites, never the
+// reports waiting here.
+function forgetOnSignOut() {
   var signOut = document.querySelector("form[data-signout]");
-  if (!signOut || !window.caches) return;
+  if (!signOut || !(window.caches || window.indexedDB)) return;
   signOut.addEventListener("submit", function (event) {
     event.preventDefault();
     var go = function () { signOut.submit(); };
-    caches.keys().then(function (names) {
+    var pages = !window.caches ? Promise.resolve() : caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) { return name.indexOf("fieldapp-pages-") === 0; })
         .map(function (name) { return caches.delete(name); }));
-    }).then(go, function (error) { report(error, "sign-out"); go(); });
+    });
+    if (offline) offline.sites.stop();  // a sync under way writes no more pages
+    Promise.all([pages, window.indexedDB ? forgetSites() : null]).then(go, function (error) {
+      report(error, "sign-out");
+      go();
+    });
   });
 }
 
 export var offline = start();
 if (offline) registerWorker(document.querySelector("[data-outbox]"));
-forgetPagesOnSignOut();
+forgetOnSignOut();

@@ -89,6 +89,15 @@ class SiteFilter(filters.FilterSet):
         fields: list[str] = []
 
 
+class SiteChoiceFilter(filters.FilterSet):
+    updated_since = SinceFilter(help_text=_("Changed at or after this moment (ISO 8601): what changed since the "
+                                            "copy's last sync."))
+
+    class Meta:
+        model = Site
+        fields: list[str] = []
+
+
 class ExplosiveItemFilter(filters.FilterSet):
     report = IdFilter(field_name="report_id", help_text=_("Clearance report id."))
     category = filters.ChoiceFilter(choices=EOCategory.choices, help_text=_("Explosive ordnance category."))

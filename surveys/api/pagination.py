@@ -44,12 +44,16 @@ class Pagination(BasePagination):
     cursor_query_param = "cursor"
     limit_query_param = "limit"
     order_query_param = "order"
+    # None: the settings' REST_FRAMEWORK["PAGE_SIZE"] and API_MAX_PAGE_SIZE; the order when ?order= is left out.
+    page_size: int | None = None
+    max_page_size: int | None = None
+    default_order: str | None = None
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:
         self.request = request
         self.limit = self._limit(request)
-        order = request.query_params.get(self.order_query_param)
-        if order not in (None, "", "updated"):
+        order = request.query_params.get(self.order_query_param) or self.default_order
+        if order not in (None, "updated"):
             raise ValidationError({self.order_query_param: [_("Use order=updated, or leave it out.")]})
         self.keyset = keyset_for(queryset.model, order)
         self.model = queryset.model
@@ -94,32 +98,35 @@ class Pagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
-        return [
+        parameters = [
             {"name": self.cursor_query_param, "in": "query", "required": False, "schema": {"type": "string"},
              "description": "Where the page starts: take it from the next or previous link, never build it."},
             {"name": self.limit_query_param, "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1},
-             "description": f"Records per page (default {settings.REST_FRAMEWORK['PAGE_SIZE']}, at most "
-                            f"{settings.API_MAX_PAGE_SIZE})."},
-            {"name": self.order_query_param, "in": "query", "required": False,
-             "schema": {"type": "string", "enum": ["updated"]},
-             "description": "updated: oldest change first (for syncing with updated_since); default: the list's "
-                            "own order."},
+             "description": f"Records per page (default {self.page_size or settings.REST_FRAMEWORK['PAGE_SIZE']}, "
+                            f"at most {self.max_page_size or settings.API_MAX_PAGE_SIZE})."},
         ]
+        if self.default_order is None:
+            parameters.append(
+                {"name": self.order_query_param, "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["updated"]},
+                 "description": "updated: oldest change first (for syncing with updated_since); default: the list's "
+                                "own order."})
+        return parameters
 
     # Helpers
 
     def _limit(self, request) -> int:
         raw = request.query_params.get(self.limit_query_param)
         if raw in (None, ""):
-            return settings.REST_FRAMEWORK["PAGE_SIZE"]
+            return self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"]
         try:
             limit = int(raw)
         except ValueError:
             limit = 0
         if limit < 1:
             raise ValidationError({self.limit_query_param: [_("Give a whole number of at least 1.")]})
-        return min(limit, settings.API_MAX_PAGE_SIZE)
+        return min(limit, self.max_page_size or settings.API_MAX_PAGE_SIZE)
 
     def _cursor(self, request) -> tuple[list | None, bool]:
         raw = request.query_params.get(self.cursor_query_param)
@@ -170,6 +177,15 @@ class Pagination(BasePagination):
         url = replace_query_param(url, self.limit_query_param, self.limit)
         url = remove_query_param(url, "offset")
         return replace_query_param(url, self.cursor_query_param, encoded)
+
+
+class SyncPagination(Pagination):
+    """Pages of a list a phone keeps a copy of (the sites it may pick): always oldest change first, and a few hundred
+    rows a page, so that a team with thousands of sites fetches them in a few requests, then only what changed."""
+
+    page_size = 500
+    max_page_size = 500
+    default_order = "updated"
 
 
 def _plain(value) -> str:

@@ -577,6 +577,25 @@ class SiteSerializer(DescribedModelSerializer):
         return data
 
 
+class SiteChoiceSerializer(DescribedModelSerializer):
+    """A site the user may put on a report, as the phone keeps it for its site search: what a pick shows and fills in
+    on a form (surveys.forms.site_facts), and when it last changed (the sync's cursor)."""
+
+    label = serializers.CharField(source="__str__", read_only=True,
+                                  help_text=_("The site as pick lists show it: its reference and name."))
+
+    class Meta:
+        model = Site
+        fields = ["id", "reference", "label", "name", "site_type", "priority", "classification", "evidence",
+                  "estimated_area_m2", "updated_at"]
+        read_only_fields = fields
+
+
+class SiteChoiceIdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), help_text=_(
+        "The id of every site you may put on a report now: a copy holding any other has to drop it."))
+
+
 class AdminAreaSerializer(DescribedModelSerializer):
     class Meta:
         model = AdminArea

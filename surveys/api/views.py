@@ -1,6 +1,7 @@
 """API v1 endpoints. Thin: every queryset comes from the access module, every write is validated by a serializer (which
 runs the model's own rules) and every status change goes through surveys.workflow."""
 
+import hashlib
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -12,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -31,9 +34,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from surveys import access, views, workflow
+from surveys import access, capture, views, workflow
 from surveys.api import filters
 from surveys.api import serializers as s
+from surveys.api.pagination import SyncPagination
 from surveys.api.permissions import HasRole
 from surveys.models import (
     AdminArea,
@@ -458,6 +462,38 @@ class SiteViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.visible_sites(self.request.user)
+
+    @extend_schema(
+        summary="Sites you may put on a report, for the phone's copy",
+        description="Exactly the sites the report forms and report endpoints accept from you, oldest change first, "
+                    "a few hundred a page. The phone keeps them for its site search, also offline: the first time it "
+                    "walks every page; afterwards it asks only updated_since its last row's updated_at (less a "
+                    "margin, for changes committed late). Sites that are no longer yours do not come here: compare "
+                    "with choices/ids/.",
+        responses=s.SiteChoiceSerializer(many=True),
+    )
+    @action(detail=False, url_path="choices", serializer_class=s.SiteChoiceSerializer,
+            filterset_class=filters.SiteChoiceFilter, pagination_class=SyncPagination)
+    def choices(self, request):
+        fields = [name for name in s.SiteChoiceSerializer.Meta.fields if name != "label"]
+        sites = self.filter_queryset(capture.site_choices(request.user)).only(*fields)
+        page = self.paginate_queryset(sites)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="The ids of the sites you may put on a report",
+        description="Every id of choices/, in one list, for the phone to drop from its copy the sites that are no "
+                    "longer yours (moved to another team, your team changed, deleted) and to notice ones it lacks. "
+                    "Answered with an ETag: an unchanged list is a 304 with no body.",
+        responses=s.SiteChoiceIdsSerializer,
+    )
+    @action(detail=False, url_path="choices/ids", url_name="choice-ids", serializer_class=s.SiteChoiceIdsSerializer,
+            filterset_class=None, pagination_class=None)
+    def choice_ids(self, request):
+        ids = list(capture.site_choices(request.user).order_by("pk").values_list("pk", flat=True))
+        etag = quote_etag(hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32])
+        response = Response({"ids": ids}, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+        return get_conditional_response(request, etag=etag, response=response)
 
 
 @extend_schema_view(list=extend_schema(
