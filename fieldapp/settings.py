@@ -104,9 +104,10 @@ MIDDLEWARE = [
     # First: refuses an oversized body from its Content-Length before anything reads it.
     "surveys.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered here, before the page policies (see surveys.storage.static_headers).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "fieldapp.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "surveys.middleware.SessionIdleTimeoutMiddleware",
@@ -215,6 +216,17 @@ if os.getenv("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 PHOTO_DISK_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}}
+
+
+def static_document_policy(headers, path: str, url: str) -> None:
+    """Static files are served by whitenoise before the page policies (CSP, Permissions-Policy), so scripts, stylesheets
+    and images, to which no page policy applies, do not carry 700 bytes of those headers on each of a form page's
+    files. A static document opened on its own (an HTML or SVG file of admin or the API docs) may run nothing."""
+    if url.endswith((".html", ".htm", ".svg", ".xml")):
+        headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_document_policy
 STORAGES = {
     "default": PHOTO_BUCKET_STORAGE or PHOTO_DISK_STORAGE,
     "staticfiles": {

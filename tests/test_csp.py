@@ -18,7 +18,7 @@ def policy(response) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("url", ["/en/login/", "/ar/login/", "/api/v1/me/", "/api/docs/", "/en/admin/login/",
-                                 "/static/css/app.css", "/sw.js", "/en/no-such-page/"])
+                                 "/sw.js", "/en/no-such-page/"])
 def test_every_response_carries_the_policies(client, db, url):
     response = client.get(url)
     csp = policy(response)
@@ -32,6 +32,14 @@ def test_every_response_carries_the_policies(client, db, url):
     permissions = response["Permissions-Policy"]
     assert "geolocation=(self)" in permissions and "camera=(self)" in permissions
     assert "microphone=()" in permissions
+
+
+def test_static_scripts_go_without_the_page_policies_and_static_documents_may_run_nothing(client, db):
+    script = client.get("/static/js/forms.js")
+    assert "Content-Security-Policy" not in script and "Permissions-Policy" not in script
+    assert script["X-Content-Type-Options"] == "nosniff"
+    svg = client.get("/static/admin/img/icon-yes.svg")
+    assert policy(svg) == {"default-src": ["'none'"], "sandbox": []}
 
 
 def test_a_tile_server_is_allowed_for_images_only_when_configured(client, db):
