@@ -397,6 +397,9 @@ def run(args) -> int:
         ("administrator: /reports/?order=updated (sync)", median_ms(get(admin, "/api/v1/reports/?order=updated"
                                                                                "&limit=50")), 100),
         ("collector: /sites/ (team's)", median_ms(get(collector, f"/api/v1/sites/?team={team.pk}&limit=50")), 100),
+        ("collector: /sites/choices/ (the phone's copy, 500)", median_ms(get(collector, "/api/v1/sites/choices/")),
+         None),
+        ("collector: /sites/choices/ids/", median_ms(get(collector, "/api/v1/sites/choices/ids/")), None),
         ("supervisor: /reports/?status=submitted", median_ms(get(supervisor, "/api/v1/reports/?status=submitted"
                                                                               "&limit=50")), 100),
     ])
