@@ -1,20 +1,26 @@
 """The Arabic translation: complete, compiled, and used by the field pages."""
 
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from surveys.forms import SurveyForm
 
-PO = Path(__file__).resolve().parent.parent / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 
 
-def po_entries() -> dict[str, str]:
+def po_entries(po: Path = PO) -> dict[str, str]:
     """msgid → msgstr of every entry of the Arabic .po file (the header left out)."""
     entries = {}
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
         found = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if found:
             def text(lines):
@@ -34,6 +40,22 @@ def test_every_string_has_an_arabic_translation():
     assert len(entries) > 300 and len(plural_forms) % 6 == 0 and plural_forms
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
     assert "" not in plural_forms
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """makemessages (as `make messages` runs it) on a copy of the code: no string of the code or the templates may come
+    out untranslated, as one added without `make messages` would."""
+    for name in ("surveys", "templates", "fieldapp", "locale"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    shutil.copy(ROOT / "manage.py", tmp_path)
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "fieldapp.settings", "VAR_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "ar", "--no-obsolete"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    fresh = po_entries(tmp_path / "locale" / "ar" / "LC_MESSAGES" / "django.po")
+    assert [msgid for msgid, msgstr in fresh.items() if not msgstr] == []
 
 
 def test_the_compiled_catalogue_holds_every_translation():
