@@ -152,6 +152,22 @@ def main() -> None:
         db.teardown()
 
 
+def stored_rows(uuids: list[str]) -> tuple[tuple[int, int], int]:
+    """(reports stored, photos they announce), photos stored: of the reports sent."""
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from surveys.models import Photo, Report
+
+    try:
+        stored = Report.objects.filter(uuid__in=uuids).aggregate(n=Count("pk"), photos=Sum("photos_expected"))
+        return (stored["n"], stored["photos"]), Photo.objects.filter(report__uuid__in=uuids).count()
+    finally:
+        # Playwright's sync API runs this in its own greenlet, which has its own Django connection: closed here, or
+        # PostgreSQL would refuse to drop the database it is still open on.
+        connection.close()
+
+
 def run(base: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -211,14 +227,7 @@ def run(base: str) -> None:
         after = heap(cdp)
         memory = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : null")
 
-        from django.db.models import Count, Sum
-
-        from surveys.models import Photo, Report
-
-        mine = [b["uuid"] for b in bodies]
-        stored = Report.objects.filter(uuid__in=mine).aggregate(n=Count("pk"), photos=Sum("photos_expected"))
-        stored = (stored["n"], stored["photos"])
-        arrived = Photo.objects.filter(report__uuid__in=mine).count()
+        stored, arrived = stored_rows([b["uuid"] for b in bodies])
         print(f"Synced {REPORTS} reports × {PHOTOS_EACH} photos to the local server in {elapsed:.2f} s "
               f"({elapsed / REPORTS:.2f} s per report, {photo_bytes / 1e6 / elapsed:.1f} MB/s of photos)")
         print(f"  server: {stored[0]} reports, {arrived} of {stored[1]} announced photos; outbox empty")
