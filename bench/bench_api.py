@@ -4,13 +4,14 @@ report, resending it (the idempotent answer), and uploading a photo.
     python bench/bench_api.py [reports]     (default 5000; a throwaway SQLite database under a temp dir)
     python bench/bench_api.py --postgres    (or with DATABASE_URL=postgres://…: PostgreSQL)
 
-Prints medians in milliseconds. On PostgreSQL the script works in test_<name of DATABASE_URL's database>, which it
-creates and drops.
+Prints medians in milliseconds. On PostgreSQL the script works in test_<name of DATABASE_URL's database> (or
+BENCH_DB_NAME: bench/fake_data.py), which it creates and drops.
 """
 
 import argparse
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -48,6 +49,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from PIL import Image  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from bench import fake_data  # noqa: E402
 from surveys.access import GROUP_NAMES  # noqa: E402
 from surveys.models import Organisation, Role, SurveyReport, Team, User  # noqa: E402
 
@@ -89,6 +91,8 @@ def main() -> None:
     (TMP / "staticfiles").mkdir()
     if connection.vendor == "sqlite":  # a file, not SQLite's in-memory test database: closer to a server's disk
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(TMP / "test.sqlite3")
+    else:
+        connection.settings_dict["TEST"]["NAME"] = fake_data.throwaway_name(os.environ["DATABASE_URL"])
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         org = Organisation.objects.create(name="Bench organisation", code="bench")
@@ -148,6 +152,7 @@ def main() -> None:
         print(f"POST /api/v1/reports/{{uuid}}/photos/ (1200×900 JPEG): {median_ms(upload):.1f} ms median")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(TMP, ignore_errors=True)  # the SQLite file, the photos uploaded
 
 
 if __name__ == "__main__":

@@ -1,23 +1,23 @@
 """Offline-first budgets: the app shell the service worker caches (at most 300 KB), and 20 reports with 3 photos each,
 queued on a phone with no network, synced to a local server: the time it takes and the browser's memory.
 
-Runs the real deployment: a throwaway SQLite database and media folder under a temp dir, DEBUG off with bench-only
-secrets, `collectstatic` (whitenoise's compressed, hashed files), the demo data (`seed_demo --force`: 60 sites, so the
-forms' pick lists are realistic), `manage.py runserver` on a free port; Chromium (Playwright) at 360×740 signs in as
-`collector`, opens the home page once so the service worker caches the shell, goes offline, queues the reports, comes
-back online and sends them.
+Runs the real deployment: a throwaway database (SQLite in a temp dir; PostgreSQL with --postgres or a postgres
+DATABASE_URL: bench/fake_data.py) and media folder, DEBUG off with bench-only secrets, `collectstatic` (whitenoise's
+compressed, hashed files), the demo data (`seed_demo --force`: 60 sites, so the forms' pick lists are realistic),
+`manage.py runserver` on a port of BENCH_PORTS; Chromium (Playwright) at 360×740 signs in as `collector`, opens the
+home page once so the service worker caches the shell, goes offline, queues the reports, comes back online and sends
+them; then the stored rows are counted.
 
-    python bench/bench_offline.py
+    python bench/bench_offline.py [--postgres]
 """
 
+import argparse
 import base64
 import io
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench import fake_data  # noqa: E402
 from tests.images import scene  # noqa: E402
 
 REPORTS, PHOTOS_EACH = 20, 3
@@ -74,12 +75,6 @@ OUTBOX_SIZE = """() => new Promise(resolve => {
 })"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def manage(env, *args, **kw):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kw)
 
@@ -112,34 +107,68 @@ def heap(cdp) -> int:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-offline-") as tmp:
-        env = {**os.environ, "VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl",
-               "ALLOWED_HOSTS": "localhost,127.0.0.1", "SECURE_COOKIES": "0", "LOG_LEVEL": "ERROR"}
-        env.pop("DATABASE_URL", None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL at DATABASE_URL (default .../fieldapp_bench)")
+    parser.add_argument("--keep", action="store_true", help="ignored (accepted as the other benchmarks do)")
+    args = parser.parse_args()
+    outer = dict(os.environ)  # the server's environment: not what Django's setup in this process adds to it
+    db = fake_data.setup_django(postgres=args.postgres)  # the stored rows are counted through this process's Django
+    from django.db import connection
+
+    print(f"Offline benchmark on {connection.vendor}")
+    connection.close()
+    tmp = db.env["VAR_DIR"]
+    env = {**{k: v for k, v in outer.items() if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("AWS_")},
+           **db.env, "DJANGO_SETTINGS_MODULE": "fieldapp.settings", "DEBUG": "0",
+           "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl",
+           "ALLOWED_HOSTS": "localhost,127.0.0.1", "SECURE_COOKIES": "0", "LOG_LEVEL": "ERROR"}
+    try:
         print("setting up: migrate, collectstatic, seed_demo …", flush=True)
         manage(env, "migrate", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "seed_demo", "--force", stdout=subprocess.DEVNULL)
-        port = free_port()
+        port = fake_data.free_port()
         base = f"http://localhost:{port}"
-        log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115
+        log_path = Path(tmp) / "server.log"
+        log = log_path.open("w")
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            for _ in range(100):
+            for _ in range(300):
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        raise SystemExit("runserver stopped:\n" + log_path.read_text()[-3000:])
                     time.sleep(0.1)
-            run(base, Path(tmp) / "db.sqlite3")
+            run(base)
         finally:
             server.terminate()
             server.wait(10)
             log.close()
+    finally:
+        connection.close()
+        db.teardown()
 
 
-def run(base: str, database: Path) -> None:
+def stored_rows(uuids: list[str]) -> tuple[tuple[int, int], int]:
+    """(reports stored, photos they announce), photos stored: of the reports sent."""
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from surveys.models import Photo, Report
+
+    try:
+        stored = Report.objects.filter(uuid__in=uuids).aggregate(n=Count("pk"), photos=Sum("photos_expected"))
+        return (stored["n"], stored["photos"]), Photo.objects.filter(report__uuid__in=uuids).count()
+    finally:
+        # Playwright's sync API runs this in its own greenlet, which has its own Django connection: closed here, or
+        # PostgreSQL would refuse to drop the database it is still open on.
+        connection.close()
+
+
+def run(base: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
@@ -198,14 +227,7 @@ def run(base: str, database: Path) -> None:
         after = heap(cdp)
         memory = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : null")
 
-        with sqlite3.connect(database) as db:
-            marks = ",".join("?" * len(bodies))
-            uuids = [b["uuid"].replace("-", "") for b in bodies]
-            stored = db.execute(f"SELECT count(*), sum(photos_expected) FROM surveys_report WHERE uuid IN ({marks})",
-                                uuids).fetchone()
-            arrived = db.execute(
-                f"SELECT count(*) FROM surveys_photo JOIN surveys_report r ON r.id = report_id WHERE r.uuid IN ({marks})",
-                uuids).fetchone()[0]
+        stored, arrived = stored_rows([b["uuid"] for b in bodies])
         print(f"Synced {REPORTS} reports × {PHOTOS_EACH} photos to the local server in {elapsed:.2f} s "
               f"({elapsed / REPORTS:.2f} s per report, {photo_bytes / 1e6 / elapsed:.1f} MB/s of photos)")
         print(f"  server: {stored[0]} reports, {arrived} of {stored[1]} announced photos; outbox empty")

@@ -2,25 +2,29 @@
 most 50 KB compressed, nothing from another host), and what opening the map adds.
 
 The server is the production serve itself: `bin/serve` (what `make serve` runs: gunicorn, DEBUG off, collectstatic
-with whitenoise's pre-compressed hashed files, HTML gzipped by GZipMiddleware) on a throwaway SQLite database. Sizes
-are Chromium's own transfer counts (encodedDataLength: headers and body as they crossed the wire), read over CDP, with
-the browser cache cleared before each page.
+with whitenoise's pre-compressed hashed files, HTML gzipped by GZipMiddleware) on a throwaway database (SQLite; with
+--postgres or a postgres DATABASE_URL, PostgreSQL: bench/fake_data.py) and a port of BENCH_PORTS. Sizes are Chromium's
+own transfer counts (encodedDataLength: headers and body as they crossed the wire), read over CDP, with the browser
+cache cleared before each page.
 
-    python bench/bench_page_weight.py
+    python bench/bench_page_weight.py [--postgres]
 """
 
+import argparse
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import fake_data  # noqa: E402
+
 BUDGET_KB = 50
 PASSWORD = "bench-pass-2026"
 LAUNCH = {"executable_path": "/usr/bin/chromium",
@@ -29,20 +33,20 @@ LAUNCH = {"executable_path": "/usr/bin/chromium",
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
-def production_server():
-    """`make serve` (bin/serve) on a throwaway database and port; yields (base URL, manage.py runner)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
-        keep = {k: v for k, v in os.environ.items()
+def production_server(postgres: bool = False):
+    """`make serve` (bin/serve) on a throwaway database and port; yields (base URL, manage.py runner, database)."""
+    outer = dict(os.environ)  # the server's environment: not what Django's setup in this process adds to it
+    db = fake_data.setup_django(postgres=postgres)  # made here, so that it is dropped whatever happens to the server
+    from django.db import connection
+
+    vendor = connection.vendor
+    connection.close()
+    try:
+        port = fake_data.free_port()
+        keep = {k: v for k, v in outer.items()
                 if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"} and not k.startswith("AWS_")}
-        env = {**keep, "VAR_DIR": tmp, "PORT": str(port), "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        env = {**keep, **db.env, "PORT": str(port), "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
                "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0", "LOG_LEVEL": "WARNING",
                "VENV_BIN": str(Path(sys.executable).parent), "WEB_CONCURRENCY": "2"}
 
@@ -50,8 +54,9 @@ def production_server():
             return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**env, "DEBUG": "0"},
                                   check=True, text=True, input=stdin, capture_output=True).stdout
 
-        server = subprocess.Popen([str(ROOT / "bin" / "serve")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        log_path = Path(db.env["VAR_DIR"]) / "serve.log"
+        log = log_path.open("w")
+        server = subprocess.Popen([str(ROOT / "bin" / "serve")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(600):
@@ -59,13 +64,18 @@ def production_server():
                     urlopen(base + "/healthz", timeout=1)  # noqa: S310 (our own local server)
                     break
                 if server.poll() is not None:
-                    raise SystemExit("bin/serve stopped before serving")
+                    raise SystemExit("bin/serve stopped before serving:\n" + log_path.read_text()[-3000:])
                 time.sleep(0.2)
+            else:
+                raise SystemExit("bin/serve did not answer /healthz in two minutes")
             manage("shell", "--no-imports", "-c", _SETUP)
-            yield base, manage
+            yield base, manage, vendor
         finally:
             server.terminate()
             server.wait(30)
+            log.close()
+    finally:
+        db.teardown()
 
 
 # A collector in a team, and the team's sites (a realistic pick list for the forms).
@@ -130,8 +140,12 @@ class Transfers:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL at DATABASE_URL (default .../fieldapp_bench)")
+    parser.add_argument("--keep", action="store_true", help="ignored (accepted as the other benchmarks do)")
+    args = parser.parse_args()
     failures = []
-    with production_server() as (base, _manage), sync_playwright() as playwright:
+    with production_server(args.postgres) as (base, _manage, vendor), sync_playwright() as playwright:
         browser = playwright.chromium.launch(**LAUNCH)
         # A first visit: no service worker yet (once installed, it serves the shell from the phone: bench_offline.py).
         context = browser.new_context(**PHONE, service_workers="block")
@@ -140,7 +154,7 @@ def main() -> int:
         sign_in(page, base)
         host = urlparse(base).netloc
         print(f"Form pages, first load (browser cache cleared), Chromium {browser.version}, served by make serve "
-              "(gunicorn; HTML gzipped by GZipMiddleware, static files by whitenoise):")
+              f"(gunicorn; HTML gzipped by GZipMiddleware, static files by whitenoise) on {vendor}:")
         print(f"{'page':<34}{'html':>8}{'css':>8}{'js':>8}{'total':>9}   files")
         for lang, kind in [("en", "survey"), ("en", "clearance"), ("en", "eore"), ("ar", "eore")]:
             transfers.clear()

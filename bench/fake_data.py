@@ -2,7 +2,8 @@
 
 SQLite by default, in a temporary directory. With postgres=True: PostgreSQL at DATABASE_URL (default
 postgres://fieldapp:fieldapp@127.0.0.1:5432/fieldapp_bench), in a database Django's test machinery creates next to
-it ("test_<name>") and drops afterwards, so nothing in the named database is touched.
+it ("test_<name>", or BENCH_DB_NAME when set) and drops afterwards, so nothing in the named database is touched.
+Benchmarks that start a server listen on the first free port of BENCH_PORTS (default 8201-8209).
 
 Rows are bulk inserted: Report rows with bulk_create, then the rows of the child tables (multi-table inheritance) by
 a raw executemany of their prepared values, so 100,000 reports take seconds, not hours.
@@ -11,6 +12,7 @@ a raw executemany of their prepared values, so 100,000 reports take seconds, not
 import os
 import random
 import shutil
+import socket
 import sys
 import tempfile
 import uuid
@@ -18,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://fieldapp:fieldapp@127.0.0.1:5432/fieldapp_bench"
@@ -28,6 +31,25 @@ NOTES = ["", "", "", "Cleared to 30 cm; no further evidence.", "=SUM(A1:A3)", "Ù
 def wants_postgres(flag: bool = False) -> bool:
     """--postgres, or a PostgreSQL DATABASE_URL in the environment (`DATABASE_URL=postgres://â€¦ make bench`)."""
     return flag or os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def throwaway_name(url: str) -> str:
+    """The throwaway PostgreSQL database's name: BENCH_DB_NAME, or Django's test_<name of DATABASE_URL's database>."""
+    return os.environ.get("BENCH_DB_NAME") or "test_" + urlsplit(url).path.lstrip("/")
+
+
+def free_port() -> int:
+    """The first port of BENCH_PORTS ("8201-8209") that nothing listens on: a server started by a benchmark."""
+    first, _, last = os.environ.get("BENCH_PORTS", "8201-8209").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is no obstacle
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in BENCH_PORTS={first}-{last or first}")
 
 
 def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | None = None) -> SimpleNamespace:
@@ -60,8 +82,9 @@ def setup_django(postgres: bool = False, keep: bool = False, child_env: dict | N
         return SimpleNamespace(env=child_env, teardown=lambda: None)
     var_dir = os.environ["VAR_DIR"]
     if connection.vendor == "postgresql":
+        connection.settings_dict["TEST"]["NAME"] = throwaway_name(os.environ["DATABASE_URL"])
         name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
-        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
+        url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + name).geturl()
 
         def teardown() -> None:
             if not keep:
