@@ -5,6 +5,10 @@
 
 Budget (issue 10): exporting 100,000 reports as GeoJSON or XLSX grows the process's peak memory by less than 50 MB.
 
+XLSX files are measured with XLSX_MAX_ROWS raised above the benchmark's size: an XLSX export of more records than
+XLSX_MAX_ROWS (default 50,000) is refused before anything is written, with the CSV offered (issue 12), which the last
+line checks and times with the limit at half the benchmark's size.
+
 Each export is downloaded through the real view (Django's test client, signed in), consuming the response, in a fresh
 child process (bench_exports.measure_memory's method: peak RSS growth, VmHWM reset before the export), so that memory
 freed by an earlier run cannot hide growth. Time is one run. The data is bench/fake_data.py's.
@@ -40,6 +44,14 @@ def _download(client, path: str, query: dict) -> int:
     return sum(len(chunk) for chunk in response.streaming_content)
 
 
+def refused(username: str, path: str) -> dict:
+    """In this process, at the default XLSX_MAX_ROWS: the refusal's status and time."""
+    client = bench_exports._client(username)
+    started = time.perf_counter()
+    response = client.get(path)
+    return {"status": response.status_code, "seconds": time.perf_counter() - started}
+
+
 def measure(username: str, path: str) -> dict:
     """In this (fresh) process: time and peak RSS growth while one export is consumed."""
     import gc
@@ -66,7 +78,7 @@ def main() -> int:
     if args.child:
         request = json.loads(args.child)
         fake_data.setup_django(child_env=request["env"])
-        print(json.dumps(measure(*request["case"])))
+        print(json.dumps((refused if request.get("refused") else measure)(*request["case"])))
         return 0
 
     started = time.perf_counter()
@@ -80,14 +92,24 @@ def main() -> int:
     failed = False
     try:
         for username, path in CASES:
+            env = {**db.env, "XLSX_MAX_ROWS": str(args.reports * 2)}  # see the docstring
             child = subprocess.run(
-                [sys.executable, __file__, "--child", json.dumps({"env": db.env, "case": [username, path]})],
+                [sys.executable, __file__, "--child", json.dumps({"env": env, "case": [username, path]})],
                 capture_output=True, text=True, check=True)
             m = json.loads(child.stdout.strip().splitlines()[-1])
             ok = m["rss_growth_mb"] < MEMORY_BUDGET_MB
             failed |= not ok
             print(f"{username:<10} {path.rsplit('/', 1)[1]:<18} {m['bytes'] / 1e6:>7.1f} {m['seconds']:>8.1f} "
                   f"{m['rss_growth_mb']:>8.1f}  < {MEMORY_BUDGET_MB} MB: {'ok' if ok else 'OVER'}", flush=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", json.dumps({"env": {**db.env, "XLSX_MAX_ROWS": str(args.reports // 2)},
+                                                              "refused": True,
+                                                              "case": ["imofficer", "/en/figures/exports/reports.xlsx"]})],
+            capture_output=True, text=True, check=True)
+        m = json.loads(child.stdout.strip().splitlines()[-1])
+        failed |= m["status"] != 400
+        print(f"imofficer reports.xlsx over XLSX_MAX_ROWS ({args.reports // 2:,}): status {m['status']} in {m['seconds']:.2f} s "
+              f"(refused, CSV offered: {'ok' if m['status'] == 400 else 'NOT REFUSED'})", flush=True)
     finally:
         connection.close()
         db.teardown()

@@ -98,7 +98,7 @@ SITE_COLUMNS = ["id", "reference", "name", "organisation_id", "team_id", "admin_
                 "longitude", "polygon", "site_type", "priority", "classification", "evidence", "contamination",
                 "estimated_area_m2", "status", "cancelled_area_m2", "reduced_area_m2", "cleared_area_m2",
                 "handed_over_on", "created_at", "updated_at", "approved_surveys", "approved_clearances",
-                "approved_completions"]  # the counters are set by rollups.rebuild() at the end
+                "approved_completions", "expected_beneficiaries"]  # set by rollups.rebuild() at the end
 
 
 def build(n: int) -> dict:
@@ -181,7 +181,7 @@ def build(n: int) -> dict:
                          round(rng.uniform(34.5, 37), 6), round(rng.uniform(37, 42), 6), None, site_type,
                          rng.choice(["high", "medium", "low"]), rng.choice(["sha", "cha", "eod_spot"]),
                          rng.choice(["direct", "indirect"]), ["uxo"], estimated, status, *released,
-                         date(2025, 6, 1) if status == "closed" else None, now, now, 0, 0, 0))
+                         date(2025, 6, 1) if status == "closed" else None, now, now, 0, 0, 0, 0))
             sites_by_team[team.pk].append(i)
             site_type_of[i] = site_type
             if len(rows) >= CHUNK:
