@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
