@@ -93,12 +93,9 @@ def _count_on_sites(cells: Cells, sign: int) -> None:
 
 
 def latest_beneficiaries() -> Coalesce:
-    """For a site (OuterRef "pk"): the expected beneficiaries of its latest approved survey (by date of activity, then
-    id), or 0: the definition Site.expected_beneficiaries follows."""
-    latest = (
-        SurveyReport.objects.filter(site_id=OuterRef("pk"), status=Report.Status.APPROVED)
-        .order_by("-activity_date", "-pk").values("expected_beneficiaries")[:1]
-    )
+    """For a site (OuterRef "pk"): the expected beneficiaries of its latest approved survey, or 0: the definition
+    Site.expected_beneficiaries follows."""
+    latest = SurveyReport.approved_latest_first(OuterRef("pk")).values("expected_beneficiaries")[:1]
     return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
 
 

@@ -162,10 +162,7 @@ def _reconcile_survey_site(survey: SurveyReport, actor) -> None:
         if survey.site_id is None:
             return
         site = Site.objects.select_for_update().get(pk=survey.site_id)
-        latest = (
-            SurveyReport.objects.filter(site=site, status=S.APPROVED).exclude(pk=survey.pk)
-            .order_by("-activity_date", "-pk").first()
-        )
+        latest = SurveyReport.approved_latest_first(site).exclude(pk=survey.pk).first()
         if latest is None:
             if not site.clearances.exists() and not site.surveys.exclude(pk=survey.pk).exists():
                 survey.site = None

@@ -313,6 +313,13 @@ class SurveyReport(Report):
             models.CheckConstraint(condition=Q(estimated_area_m2__lte=rules.AREA_MAX_M2), name="survey_area_bounded"),
         ]
 
+    @classmethod
+    def approved_latest_first(cls, site) -> models.QuerySet:
+        """The approved surveys of a site (a Site, its id, or an OuterRef), the site's latest survey first: by date of
+        activity, then id. The one definition of "the latest survey" (the site's fields after a reopening, its
+        expected beneficiaries)."""
+        return cls.objects.filter(site=site, status=Report.Status.APPROVED).order_by("-activity_date", "-pk")
+
     def validation_errors(self) -> dict:
         errors = super().validation_errors()
         if not isinstance(self.contamination, list):  # its values are the rule set's to check
