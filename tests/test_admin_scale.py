@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys import counting, search, workflow
-from surveys.models import Report
+from surveys.models import AdminArea, Report
 from tests import factories as f
 
 QUEUE = "/en/admin/surveys/report/"
@@ -115,3 +115,16 @@ def test_a_search_that_finds_nothing_lists_nothing(client, supervisor, collector
     response = client.get(QUEUE, {"q": "nowhere at all"})
     assert response.status_code == 200
     assert _refs(response) == []
+
+
+def test_an_id_filter_lists_its_records_and_nothing_for_a_value_that_is_not_an_id(client, supervisor, collector, team):
+    area = AdminArea.objects.create(level=1, name_en="Raqqa")
+    district = AdminArea.objects.create(level=2, name_en="Ar-Raqqa", parent=area)
+    inside, outside = f.survey(collector, admin_area=district), f.survey(collector)
+    for report in (inside, outside):
+        workflow.submit(report, collector)
+    client.force_login(supervisor)
+    assert _refs(client.get(QUEUE, {"governorate": area.pk})) == [inside.reference]
+    assert set(_refs(client.get(QUEUE, {"team__id__exact": team.pk}))) == {inside.reference, outside.reference}
+    for parameter in ("governorate", "team__id__exact"):
+        assert _refs(client.get(QUEUE, {parameter: "1 OR 1=1"})) == []

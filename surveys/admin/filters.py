@@ -45,7 +45,22 @@ class PhotosFilter(admin.SimpleListFilter):
         return queryset
 
 
-class GovernorateFilter(admin.SimpleListFilter):
+class IdFilter(admin.SimpleListFilter):
+    """A filter whose value is a record's id: none chosen lists everything, anything but digits lists nothing."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return self.filter_by(queryset, int(value))
+
+    def filter_by(self, queryset, pk: int):
+        raise NotImplementedError
+
+
+class GovernorateFilter(IdFilter):
     """Records whose administrative area is the governorate or lies within it (district or sub-district)."""
 
     title = _("governorate")
@@ -54,18 +69,11 @@ class GovernorateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(str(area.pk), str(area)) for area in AdminArea.objects.filter(level=AdminArea.Level.GOVERNORATE)]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(
-            Q(admin_area_id=value) | Q(admin_area__parent_id=value) | Q(admin_area__parent__parent_id=value)
-        )
+    def filter_by(self, queryset, pk: int):
+        return queryset.filter(Q(admin_area_id=pk) | Q(admin_area__parent_id=pk) | Q(admin_area__parent__parent_id=pk))
 
 
-class LookupFilter(admin.SimpleListFilter):
+class LookupFilter(IdFilter):
     """A filter by organisation, team or grant whose choices come from that small table, narrowed by the access module:
     unlike RelatedOnlyFieldListFilter it never scans the reports to find which values occur. Keeps admin's parameter
     name (e.g. team__id__exact), so links made for the old filter still work."""
@@ -76,13 +84,8 @@ class LookupFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(str(obj.pk), str(obj)) for obj in self.choices_for(request.user)]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(**{f"{self.field}_id": int(value)})
+    def filter_by(self, queryset, pk: int):
+        return queryset.filter(**{f"{self.field}_id": pk})
 
 
 class OrganisationFilter(LookupFilter):
