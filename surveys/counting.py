@@ -2,8 +2,10 @@
 
 A list page needs "about how many" to draw its pager; counting a million visible rows exactly (PostgreSQL reads them
 all) is what made the review queue slow. On PostgreSQL the planner's estimate of the row count is read with EXPLAIN
-(no rows are read); when it is under EXACT_BELOW the exact count is taken, within COUNT_TIMEOUT_MS: a few matches of
-a search over names may still need a scan to be counted, and then the estimate stands. SQLite always counts.
+(no rows are read). Above ESTIMATE_ABOVE the estimate is the answer; below it the exact count is tried, within
+COUNT_TIMEOUT_MS (a few matches of a search over names may still need a scan to be counted), and the estimate stands
+only if that runs out. The margin is wide because an estimate can be far off: statistics taken when a table held
+other rows (a small list was once estimated at 13,000). SQLite always counts.
 """
 
 import json
@@ -14,7 +16,7 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-EXACT_BELOW = 10_000
+ESTIMATE_ABOVE = 100_000
 COUNT_TIMEOUT_MS = 50
 
 
@@ -38,7 +40,7 @@ def cheap_count(queryset: QuerySet) -> tuple[int, bool]:
     if connection.vendor != "postgresql":
         return queryset.count(), True
     estimate = planner_estimate(queryset)
-    if estimate >= EXACT_BELOW:
+    if estimate > ESTIMATE_ABOVE:
         return estimate, False
     try:
         with transaction.atomic(using=queryset.db), connection.cursor() as cursor:

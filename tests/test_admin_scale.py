@@ -101,6 +101,16 @@ def test_a_count_that_would_take_too_long_gives_way_to_the_estimate(collector, m
     assert Report.objects.count() == 3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
+def test_a_small_list_is_counted_even_when_stale_statistics_say_it_is_large(collector, monkeypatch):
+    for _ in range(3):
+        f.eore(collector)
+    monkeypatch.setattr(counting, "planner_estimate", lambda queryset: 13_000)  # statistics of a fuller past
+    assert counting.cheap_count(Report.objects.all()) == (3, True)
+    monkeypatch.setattr(counting, "planner_estimate", lambda queryset: counting.ESTIMATE_ABOVE + 1)
+    assert counting.cheap_count(Report.objects.all()) == (counting.ESTIMATE_ABOVE + 1, False)
+
+
 def test_counts_are_exact_on_sqlite(collector):
     for _ in range(3):
         f.eore(collector)

@@ -44,6 +44,6 @@ already submitted). 413: the request body is larger than the server accepts (abo
 15 MB). 429: too many requests; wait the seconds in `Retry-After`.
 
 **Lists** are paginated by keyset: follow `next` and `previous` (opaque `cursor` links), `limit` sets the page size
-(capped); `count` is exact up to 10,000 and an estimate beyond (`count_is_estimate`). `order=updated` lists oldest
+(capped); `count` is exact unless counting would take too long, then an estimate (`count_is_estimate`). `order=updated` lists oldest
 change first: the phone's sync keeps its last `next` link (with `updated_since`) and resumes there.
 """

@@ -5,7 +5,7 @@ offset makes the database read and drop every row before it. The order is the li
 the id (reports: newest activity first; sites: by name; items: by id), or, with `?order=updated`, oldest change first,
 which is what the phone's sync wants: it keeps the last `next` link and resumes there. Every order has an index
 (migration 0006). `next` and `previous` are links with an opaque cursor; `count` is exact while small and the
-planner's estimate beyond 10,000 on PostgreSQL (surveys.counting), flagged by `count_is_estimate`.
+planner's estimate on PostgreSQL when counting would take too long (surveys.counting), flagged by `count_is_estimate`.
 """
 
 import base64
@@ -86,8 +86,9 @@ class Pagination(BasePagination):
             "type": "object",
             "required": ["count", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "How many records match (exact up to 10,000, then "
-                                                            "an estimate on PostgreSQL: see count_is_estimate)."},
+                "count": {"type": "integer", "description": "How many records match: exact, or an estimate on "
+                                                            "PostgreSQL when counting would take too long (see "
+                                                            "count_is_estimate)."},
                 "count_is_estimate": {"type": "boolean", "description": "true when count is an estimate."},
                 "next": {"type": "string", "nullable": True, "format": "uri",
                          "description": "URL of the next page; null on the last."},
